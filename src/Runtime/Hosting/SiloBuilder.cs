@@ -1,0 +1,60 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Runtime.Reminders;
+using Runtime.Schema;
+using Runtime.Storage;
+
+namespace Runtime.Hosting;
+
+/// <summary>Configures the silo added by <see cref="SiloServiceCollectionExtensions.AddSilo"/>.</summary>
+public sealed class SiloBuilder
+{
+    internal SiloBuilder(IServiceCollection services) => Services = services;
+
+    public IServiceCollection Services { get; }
+
+    /// <summary>Hosts every grain class found in <paramref name="assembly"/>.</summary>
+    public SiloBuilder AddGrains(Assembly assembly)
+    {
+        Services.AddSingleton(new GrainAssembly(assembly));
+        return this;
+    }
+
+    public SiloBuilder Configure(Action<SiloOptions> configure)
+    {
+        Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>Keeps state and reminders in memory: nothing survives the process. Pass instances to share them across silo restarts.</summary>
+    public SiloBuilder UseInMemoryStorage(InMemoryGrainStorage? grainStorage = null, InMemoryReminderTable? reminderTable = null)
+    {
+        Services.RemoveAllKeyed(typeof(IGrainStorage), GrainStorageNames.Default);
+        Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, grainStorage ?? new InMemoryGrainStorage());
+        Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(reminderTable ?? new InMemoryReminderTable()));
+        Services.Replace(ServiceDescriptor.Singleton(new StorageDescription("in-memory", IsDurable: false)));
+        return this;
+    }
+
+    /// <summary>Keeps state and reminders in PostgreSQL and migrates its schema at start.</summary>
+    public SiloBuilder UsePostgres(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        Services.Replace(ServiceDescriptor.Singleton(_ => NpgsqlDataSource.Create(connectionString)));
+        Services.RemoveAllKeyed(typeof(IGrainStorage), GrainStorageNames.Default);
+        Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, (sp, _) => new PostgresGrainStorage(sp.GetRequiredService<NpgsqlDataSource>()));
+        Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(sp => new PostgresReminderTable(sp.GetRequiredService<NpgsqlDataSource>())));
+        Services.TryAddSingleton<SchemaMigrator>();
+        Services.Replace(ServiceDescriptor.Singleton(new StorageDescription("PostgreSQL", IsDurable: true)));
+        return this;
+    }
+
+    /// <summary>Adds a component's migrations; they apply after the runtime's own.</summary>
+    public SiloBuilder AddMigrations(MigrationSet migrations)
+    {
+        Services.AddSingleton(migrations);
+        return this;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using Runtime.Invocation;
+
+namespace Runtime.Metadata;
+
+/// <summary>One method of a grain interface, with an invoker compiled once.</summary>
+internal abstract class GrainMethod
+{
+    private readonly Func<object, object?[], Task> _invoke;
+
+    protected GrainMethod(MethodInfo method, Type? resultType)
+    {
+        MethodInfo = method;
+        ResultType = resultType;
+        AlwaysInterleave = method.IsDefined(typeof(AlwaysInterleaveAttribute), inherit: true);
+        DisplayName = $"{method.DeclaringType!.Name}.{method.Name}";
+        _invoke = CompileInvoker(method);
+    }
+
+    public MethodInfo MethodInfo { get; }
+
+    /// <summary>The T of <c>Task&lt;T&gt;</c>, or null for a method returning a plain <see cref="Task"/>.</summary>
+    public Type? ResultType { get; }
+
+    public bool AlwaysInterleave { get; }
+
+    public string DisplayName { get; }
+
+    public Task Invoke(object grain, object?[] arguments) => _invoke(grain, arguments);
+
+    public abstract GrainCall CreateCall(object?[] arguments, RequestContext? context, long timestamp);
+
+    public static GrainMethod Create(MethodInfo method)
+    {
+        var returnType = method.ReturnType;
+        Type? resultType;
+        if (returnType == typeof(Task))
+        {
+            resultType = null;
+        }
+        else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
+        {
+            resultType = returnType.GetGenericArguments()[0];
+        }
+        else
+        {
+            throw new InvalidOperationException($"Grain method {method.DeclaringType!.FullName}.{method.Name} must return Task or Task<T>, not {returnType.Name}.");
+        }
+
+        if (method.IsGenericMethodDefinition)
+        {
+            throw new InvalidOperationException($"Grain method {method.DeclaringType!.FullName}.{method.Name} must not be generic.");
+        }
+
+        if (method.GetParameters().Any(p => p.ParameterType.IsByRef))
+        {
+            throw new InvalidOperationException($"Grain method {method.DeclaringType!.FullName}.{method.Name} must not have ref, out or in parameters.");
+        }
+
+        var closed = typeof(GrainMethod<>).MakeGenericType(resultType ?? typeof(object));
+        return (GrainMethod)Activator.CreateInstance(closed, method, resultType)!;
+    }
+
+    private static Func<object, object?[], Task> CompileInvoker(MethodInfo method)
+    {
+        var grain = Expression.Parameter(typeof(object), "grain");
+        var arguments = Expression.Parameter(typeof(object?[]), "arguments");
+        var parameters = method.GetParameters()
+            .Select((p, i) => Expression.Convert(Expression.ArrayIndex(arguments, Expression.Constant(i)), p.ParameterType));
+        var call = Expression.Call(Expression.Convert(grain, method.DeclaringType!), method, parameters);
+        return Expression.Lambda<Func<object, object?[], Task>>(Expression.Convert(call, typeof(Task)), grain, arguments).Compile();
+    }
+}
+
+/// <summary>A grain method returning <c>Task&lt;TResult&gt;</c>, or <see cref="Task"/> when TResult is object and there is no result.</summary>
+internal sealed class GrainMethod<TResult>(MethodInfo method, Type? resultType) : GrainMethod(method, resultType)
+{
+    public override GrainCall CreateCall(object?[] arguments, RequestContext? context, long timestamp)
+        => new MethodCall<TResult>(this, arguments, context, timestamp);
+}

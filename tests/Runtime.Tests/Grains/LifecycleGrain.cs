@@ -1,0 +1,70 @@
+using Runtime.Tests.Infrastructure;
+
+namespace Runtime.Tests.Grains;
+
+public interface ILifecycleGrain : IGrainWithStringKey
+{
+    /// <summary>Returns which activation of this grain answered (1 for the first).</summary>
+    Task<int> Ping();
+
+    Task DeactivateWhenDone();
+
+    Task StartTimer(TimeSpan period);
+
+    Task Hang(string gate);
+
+    Task<RequestContext?> ReadRequestContext();
+
+    Task<RequestContext?> ReadRequestContextThrough(string otherKey);
+}
+
+public sealed class LifecycleGrain(GrainProbe probe) : Grain, ILifecycleGrain
+{
+    private int _activation;
+
+    private string Key => GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _activation = probe.Increment($"{Key}:activated");
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        probe.Increment($"{Key}:deactivated:{reason.Code}");
+        probe.Increment($"{Key}:deactivated");
+        return Task.CompletedTask;
+    }
+
+    public Task<int> Ping() => Task.FromResult(_activation);
+
+    public Task DeactivateWhenDone()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    public Task StartTimer(TimeSpan period)
+    {
+        RegisterGrainTimer(
+            _ =>
+            {
+                probe.Increment($"{Key}:tick");
+                return Task.CompletedTask;
+            },
+            period,
+            period);
+        return Task.CompletedTask;
+    }
+
+    public Task Hang(string gate) => probe.Gate(gate);
+
+    public async Task<RequestContext?> ReadRequestContext()
+    {
+        await Task.Yield();
+        return RequestContext.Current;
+    }
+
+    public Task<RequestContext?> ReadRequestContextThrough(string otherKey) => GrainFactory.GetGrain<ILifecycleGrain>(otherKey).ReadRequestContext();
+}
