@@ -4,7 +4,10 @@ namespace Runtime.Tests.Grains;
 
 public interface ITurnGrain : IGrainWithStringKey
 {
-    /// <summary>Counts a call with a plain (non-atomic) increment across an await: overlapping turns would lose counts.</summary>
+    /// <summary>
+    /// Counts a call with a plain (non-atomic) increment across an await that completes on another thread, leaving
+    /// the activation free to start another turn meanwhile if it wrongly would: overlapping turns would lose counts.
+    /// </summary>
     Task<int> Enter();
 
     Task<int> MaxOverlap();
@@ -31,7 +34,7 @@ public sealed class TurnGrain(GrainProbe probe) : Grain, ITurnGrain
     {
         _maxOverlap = Math.Max(_maxOverlap, Interlocked.Increment(ref _inside));
         var calls = _calls;
-        await Task.Yield();
+        await Task.Run(static () => { });
         _calls = calls + 1;
         Interlocked.Decrement(ref _inside);
         return _calls;
