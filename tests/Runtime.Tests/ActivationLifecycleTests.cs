@@ -10,13 +10,7 @@ public sealed class ActivationLifecycleTests
     public async Task Idle_activation_is_collected_after_its_age_and_a_later_call_reactivates_it()
     {
         var time = new ManualTimeProvider();
-        await using var cluster = await GrainTestCluster.StartAsync(
-            timeProvider: time,
-            configureSilo: o =>
-            {
-                o.DefaultCollectionAge = TimeSpan.FromMinutes(2);
-                o.CollectionQuantum = TimeSpan.FromMinutes(1);
-            });
+        await using var cluster = await StartWithTwoMinuteCollectionAgeAsync(time);
         var grain = cluster.Grains.GetGrain<ILifecycleGrain>("idle");
         Assert.Equal(1, await grain.Ping());
 
@@ -34,13 +28,7 @@ public sealed class ActivationLifecycleTests
     public async Task Recent_calls_keep_an_activation_alive()
     {
         var time = new ManualTimeProvider();
-        await using var cluster = await GrainTestCluster.StartAsync(
-            timeProvider: time,
-            configureSilo: o =>
-            {
-                o.DefaultCollectionAge = TimeSpan.FromMinutes(2);
-                o.CollectionQuantum = TimeSpan.FromMinutes(1);
-            });
+        await using var cluster = await StartWithTwoMinuteCollectionAgeAsync(time);
         var grain = cluster.Grains.GetGrain<ILifecycleGrain>("busy");
 
         for (var minute = 0; minute < 5; minute++)
@@ -91,7 +79,7 @@ public sealed class ActivationLifecycleTests
     [Fact]
     public async Task Graceful_stop_lets_a_running_call_finish_and_deactivates_every_grain()
     {
-        var cluster = await GrainTestCluster.StartAsync();
+        await using var cluster = await GrainTestCluster.StartAsync();
         var grains = Enumerable.Range(0, 50).Select(i => cluster.Grains.GetGrain<ILifecycleGrain>($"stop-{i}")).ToList();
         await Task.WhenAll(grains.Select(g => g.Ping()));
         var running = grains[0].Hang("stop-gate");
@@ -105,4 +93,13 @@ public sealed class ActivationLifecycleTests
         Assert.All(Enumerable.Range(0, 50), i => Assert.Equal(1, cluster.Probe.Count($"stop-{i}:deactivated:ShuttingDown")));
         await Assert.ThrowsAsync<GrainUnavailableException>(() => grains[1].Ping());
     }
+
+    private static Task<GrainTestCluster> StartWithTwoMinuteCollectionAgeAsync(ManualTimeProvider time)
+        => GrainTestCluster.StartAsync(
+            timeProvider: time,
+            configureSilo: o =>
+            {
+                o.DefaultCollectionAge = TimeSpan.FromMinutes(2);
+                o.CollectionQuantum = TimeSpan.FromMinutes(1);
+            });
 }

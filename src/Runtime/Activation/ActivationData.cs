@@ -338,21 +338,10 @@ internal sealed partial class ActivationData : IGrainContext, IThreadPoolWorkIte
             RequestContext.Current = call.Context;
         }
 
-        Task turn;
-        try
+        var turn = RunGrainCode(call);
+        if (switchContext)
         {
-            turn = call.StartTurn(_grain!);
-        }
-        catch (Exception exception)
-        {
-            turn = Task.FromException(exception);
-        }
-        finally
-        {
-            if (switchContext)
-            {
-                RequestContext.Current = previousContext;
-            }
+            RequestContext.Current = previousContext;
         }
 
         if (turn.IsCompleted)
@@ -370,20 +359,9 @@ internal sealed partial class ActivationData : IGrainContext, IThreadPoolWorkIte
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(_synchronizationContext);
         t_inlineDepth++;
-        Task turn;
-        try
-        {
-            turn = call.StartTurn(_grain!);
-        }
-        catch (Exception exception)
-        {
-            turn = Task.FromException(exception);
-        }
-        finally
-        {
-            t_inlineDepth--;
-            SynchronizationContext.SetSynchronizationContext(previous);
-        }
+        var turn = RunGrainCode(call);
+        t_inlineDepth--;
+        SynchronizationContext.SetSynchronizationContext(previous);
 
         // A synchronously successful turn goes straight back to the caller: no completion source, no allocation.
         // Anything else goes through the call's completion, which has the method's exact task type.
@@ -419,6 +397,19 @@ internal sealed partial class ActivationData : IGrainContext, IThreadPoolWorkIte
         }
 
         return result;
+    }
+
+    /// <summary>Starts the turn; a synchronous throw becomes a faulted turn like an asynchronous one.</summary>
+    private Task RunGrainCode(GrainCall call)
+    {
+        try
+        {
+            return call.StartTurn(_grain!);
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException(exception);
+        }
     }
 
     private void ScheduleWorker() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);

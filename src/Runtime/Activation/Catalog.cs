@@ -39,7 +39,8 @@ internal sealed class Catalog : IGrainCallInvoker
 
     public int Count => _activations.Count;
 
-    public IEnumerable<ActivationData> Activations => _activations.Values;
+    /// <summary>A live, lock-free enumeration (ConcurrentDictionary.Values would take every lock to copy).</summary>
+    public IEnumerable<ActivationData> Activations => _activations.Select(pair => pair.Value);
 
     public void Start() => _acceptingCalls = true;
 
@@ -79,7 +80,7 @@ internal sealed class Catalog : IGrainCallInvoker
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _acceptingCalls = false;
-        var activations = _activations.Values.ToArray();
+        var activations = Activations.ToArray();
         foreach (var activation in activations)
         {
             activation.Deactivate(DeactivationReason.ShuttingDown);
