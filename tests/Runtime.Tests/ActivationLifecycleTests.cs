@@ -54,29 +54,6 @@ public sealed class ActivationLifecycleTests
     }
 
     [Fact]
-    public async Task Grain_timer_ticks_as_time_passes_and_stops_with_the_activation()
-    {
-        var time = new ManualTimeProvider();
-        await using var cluster = await GrainTestCluster.StartAsync(timeProvider: time);
-        var grain = cluster.Grains.GetGrain<ILifecycleGrain>("ticking");
-        await grain.StartTimer(TimeSpan.FromSeconds(10));
-
-        for (var tick = 1; tick <= 3; tick++)
-        {
-            time.Advance(TimeSpan.FromSeconds(10));
-            await cluster.Probe.WaitForCountAsync("ticking:tick", tick);
-
-            // Queued behind the tick's turn, so when it returns the timer has re-armed for the next period.
-            await grain.Ping();
-        }
-
-        await grain.DeactivateWhenDone();
-        await cluster.Probe.WaitForCountAsync("ticking:deactivated", 1);
-        time.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal(3, cluster.Probe.Count("ticking:tick"));
-    }
-
-    [Fact]
     public async Task Graceful_stop_lets_a_running_call_finish_and_deactivates_every_grain()
     {
         await using var cluster = await GrainTestCluster.StartAsync();

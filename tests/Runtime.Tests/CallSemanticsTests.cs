@@ -43,6 +43,19 @@ public sealed class CallSemanticsTests
     }
 
     [Fact]
+    public async Task A_grain_method_returning_a_null_task_fails_that_call_and_the_grain_keeps_serving()
+    {
+        await using var cluster = await GrainTestCluster.StartAsync();
+        var grain = cluster.Grains.GetGrain<IFailingGrain>("null-task");
+
+        // The first call activates the grain and runs on its worker; the second finds it idle and runs inline.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => grain.ReturnNull());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => grain.ReturnNull());
+
+        Assert.Equal(1, await grain.ActivationNumber());
+    }
+
+    [Fact]
     public async Task InconsistentStateException_escaping_a_grain_method_deactivates_the_grain()
     {
         await using var cluster = await GrainTestCluster.StartAsync();

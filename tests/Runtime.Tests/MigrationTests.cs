@@ -21,10 +21,19 @@ public sealed class MigrationTests
         Assert.Equal(first, await AppliedAsync(dataSource));
     }
 
-    [Fact]
-    public async Task Silos_migrating_an_empty_database_at_the_same_time_apply_each_migration_exactly_once()
+    [Theory]
+    [InlineData("read committed")]
+    [InlineData("serializable")]
+    public async Task Silos_migrating_an_empty_database_at_the_same_time_apply_each_migration_exactly_once(string defaultIsolation)
     {
-        await using var dataSource = NpgsqlDataSource.Create(await SharedPostgres.CreateDatabaseAsync());
+        var connectionString = await SharedPostgres.CreateDatabaseAsync();
+        await using (var setup = NpgsqlDataSource.Create(connectionString))
+        await using (var command = setup.CreateCommand($"ALTER DATABASE \"{new NpgsqlConnectionStringBuilder(connectionString).Database}\" SET default_transaction_isolation = '{defaultIsolation}'"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
 
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Migrator(dataSource).MigrateAsync(CancellationToken.None))));
 

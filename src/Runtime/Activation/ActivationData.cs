@@ -205,7 +205,7 @@ internal sealed partial class ActivationData : IGrainContext, IThreadPoolWorkIte
             ExpireQueuedLocked(_interleavingRequests, now, timeout, ref expired);
             for (var call = _runningHead; call is not null; call = call.NextRunning)
             {
-                if (!call.TimedOut && _services.TimeProvider.GetElapsedTime(call.EnqueuedAt, now) > timeout)
+                if (call.CanExpire && !call.TimedOut && _services.TimeProvider.GetElapsedTime(call.EnqueuedAt, now) > timeout)
                 {
                     call.TimedOut = true;
                     (expired ??= []).Add(call);
@@ -404,7 +404,7 @@ internal sealed partial class ActivationData : IGrainContext, IThreadPoolWorkIte
     {
         try
         {
-            return call.StartTurn(_grain!);
+            return call.StartTurn(_grain!) ?? Task.FromException(new InvalidOperationException($"{call.DisplayName} on grain {GrainId} returned null instead of a Task."));
         }
         catch (Exception exception)
         {
@@ -467,6 +467,7 @@ internal sealed partial class ActivationData : IGrainContext, IThreadPoolWorkIte
         }
 
         call.IsRunning = true;
+        call.HasStarted = true;
         call.NextRunning = _runningHead;
         if (_runningHead is not null)
         {
@@ -507,12 +508,23 @@ internal sealed partial class ActivationData : IGrainContext, IThreadPoolWorkIte
         call.PreviousRunning = call.NextRunning = null;
     }
 
+    /// <summary>
+    /// Takes expired calls out of a queue, keeping the rest in order. The whole queue is scanned: calls forwarded
+    /// from a previous activation can be older than those ahead of them, and timer ticks never expire.
+    /// </summary>
     private void ExpireQueuedLocked(Queue<GrainCall> queue, long now, TimeSpan timeout, ref List<GrainCall>? expired)
     {
-        // Queues are in arrival order, so expired calls are at the head.
-        while (queue.TryPeek(out var call) && _services.TimeProvider.GetElapsedTime(call.EnqueuedAt, now) > timeout)
+        for (var remaining = queue.Count; remaining > 0; remaining--)
         {
-            (expired ??= []).Add(queue.Dequeue());
+            var call = queue.Dequeue();
+            if (call.CanExpire && _services.TimeProvider.GetElapsedTime(call.EnqueuedAt, now) > timeout)
+            {
+                (expired ??= []).Add(call);
+            }
+            else
+            {
+                queue.Enqueue(call);
+            }
         }
     }
 
@@ -557,12 +569,16 @@ internal sealed partial class ActivationData : IGrainContext, IThreadPoolWorkIte
         {
             Log.ActivationFailed(_services.Logger, exception, GrainId);
             List<GrainCall> pending;
+            List<GrainTimer> timers;
             lock (_lock)
             {
                 _state = ActivationState.Invalid;
                 pending = DrainRequestsLocked();
+                timers = [.. _timers];
+                _timers.Clear();
             }
 
+            timers.ForEach(timer => timer.Dispose());
             _services.Catalog.OnDeactivated(this, []);
             foreach (var call in pending)
             {
@@ -636,10 +652,7 @@ internal sealed partial class ActivationData : IGrainContext, IThreadPoolWorkIte
             _timers.Clear();
         }
 
-        foreach (var timer in timers)
-        {
-            timer.Dispose();
-        }
+        timers.ForEach(timer => timer.Dispose());
 
         Log.Deactivated(_services.Logger, GrainId, reason.Code);
         _services.Metrics.ActivationRemoved(GrainId.Type);

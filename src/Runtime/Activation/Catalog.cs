@@ -80,13 +80,18 @@ internal sealed class Catalog : IGrainCallInvoker
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _acceptingCalls = false;
-        var activations = Activations.ToArray();
-        foreach (var activation in activations)
-        {
-            activation.Deactivate(DeactivationReason.ShuttingDown);
-        }
 
-        await Task.WhenAll(activations.Select(a => a.Deactivated)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // A call that passed the check just before may still add an activation; sweep until none is left.
+        while (!_activations.IsEmpty)
+        {
+            var activations = Activations.ToArray();
+            foreach (var activation in activations)
+            {
+                activation.Deactivate(DeactivationReason.ShuttingDown);
+            }
+
+            await Task.WhenAll(activations.Select(a => a.Deactivated)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private void Forward(GrainId grainId, GrainCall call)

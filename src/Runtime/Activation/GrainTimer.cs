@@ -4,11 +4,13 @@ using Runtime.Invocation;
 namespace Runtime.Activation;
 
 /// <summary>
-/// A grain timer: each tick is queued to the activation as a turn, and the next tick is armed only after that
-/// turn finishes, so ticks never pile up behind a slow callback.
+/// A grain timer: each tick is queued to the activation as a turn, and a periodic timer re-arms only after that
+/// turn finishes, so ticks never pile up behind a slow callback. A <see cref="Change"/> made during a tick stands;
+/// if the timer comes due while a tick still runs, the next tick follows as soon as it ends.
 /// </summary>
 internal sealed partial class GrainTimer : IGrainTimer
 {
+    private readonly Lock _lock = new();
     private readonly ActivationData _activation;
     private readonly Func<CancellationToken, Task> _callback;
     private readonly TimeProvider _timeProvider;
@@ -16,7 +18,9 @@ internal sealed partial class GrainTimer : IGrainTimer
     private readonly ITimer _timer;
     private readonly CancellationTokenSource _disposed = new();
     private TimeSpan _period = Timeout.InfiniteTimeSpan;
-    private int _tickPending;
+    private bool _tickInProgress;
+    private bool _cameDueDuringTick;
+    private bool _changedDuringTick;
 
     public GrainTimer(ActivationData activation, Func<CancellationToken, Task> callback, TimeProvider timeProvider, ILogger logger)
     {
@@ -34,29 +38,55 @@ internal sealed partial class GrainTimer : IGrainTimer
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(period, TimeSpan.Zero);
         }
 
-        _period = period;
-        TryArm(dueTime);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+            _period = period;
+            _changedDuringTick |= _tickInProgress;
+        }
+
+        Arm(dueTime);
     }
 
     public void Dispose()
     {
-        if (_disposed.IsCancellationRequested)
+        lock (_lock)
         {
-            return;
+            if (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _disposed.Cancel();
         }
 
-        _disposed.Cancel();
         _timer.Dispose();
         _activation.RemoveTimer(this);
     }
 
     private void OnTimerFired()
     {
-        if (_disposed.IsCancellationRequested || Interlocked.Exchange(ref _tickPending, 1) == 1)
+        lock (_lock)
         {
-            return;
+            if (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (_tickInProgress)
+            {
+                _cameDueDuringTick = true;
+                return;
+            }
+
+            _tickInProgress = true;
         }
 
+        EnqueueTick();
+    }
+
+    private void EnqueueTick()
+    {
         if (!_activation.TryEnqueue(new TimerTick(this, _timeProvider.GetTimestamp())))
         {
             Dispose();
@@ -72,14 +102,36 @@ internal sealed partial class GrainTimer : IGrainTimer
             LogTickFailed(_logger, turn.Exception.InnerException, _activation.GrainId);
         }
 
-        Volatile.Write(ref _tickPending, 0);
-        if (_period != Timeout.InfiniteTimeSpan)
+        bool tickAgainNow;
+        TimeSpan? rearmAfter = null;
+        lock (_lock)
         {
-            TryArm(_period);
+            if (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            tickAgainNow = _cameDueDuringTick;
+            if (!tickAgainNow && !_changedDuringTick && _period != Timeout.InfiniteTimeSpan)
+            {
+                rearmAfter = _period;
+            }
+
+            _tickInProgress = tickAgainNow;
+            _cameDueDuringTick = _changedDuringTick = false;
+        }
+
+        if (tickAgainNow)
+        {
+            EnqueueTick();
+        }
+        else if (rearmAfter is { } dueTime)
+        {
+            Arm(dueTime);
         }
     }
 
-    private void TryArm(TimeSpan dueTime)
+    private void Arm(TimeSpan dueTime)
     {
         try
         {
@@ -87,14 +139,14 @@ internal sealed partial class GrainTimer : IGrainTimer
         }
         catch (ObjectDisposedException)
         {
-            // Disposed by deactivation between the check and here; nothing left to arm.
+            // Disposed by deactivation meanwhile; nothing left to arm.
         }
     }
 
     [LoggerMessage(10, LogLevel.Warning, "A timer callback of grain {GrainId} failed.")]
     private static partial void LogTickFailed(ILogger logger, Exception? exception, GrainId grainId);
 
-    /// <summary>One tick as a turn of the activation. It has no caller and dies with its activation.</summary>
+    /// <summary>One tick as a turn of the activation. It has no caller, never times out, and dies with its activation.</summary>
     private sealed class TimerTick(GrainTimer timer, long enqueuedAt) : GrainCall(null, enqueuedAt)
     {
         public override bool AlwaysInterleave => false;
@@ -102,6 +154,8 @@ internal sealed partial class GrainTimer : IGrainTimer
         public override bool KeepsActivationAlive => false;
 
         public override bool IsForwardable => false;
+
+        public override bool CanExpire => false;
 
         public override string DisplayName => "timer tick";
 
@@ -111,7 +165,6 @@ internal sealed partial class GrainTimer : IGrainTimer
 
         public override void Complete(Task turn) => timer.OnTickCompleted(turn);
 
-        // A slow tick keeps running; the timer re-arms when it actually completes.
         public override bool TryFail(Exception exception) => false;
     }
 }

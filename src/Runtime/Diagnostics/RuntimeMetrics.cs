@@ -28,7 +28,7 @@ internal sealed class RuntimeMetrics
         _storageWrites = Meter.CreateCounter<long>("runtime.storage.writes", description: "Grain state writes (one per group-commit batch).");
         _storageWriteDuration = Meter.CreateHistogram<double>("runtime.storage.write.duration", unit: "ms", description: "Latency of one grain state write.");
         _storageWriteBatchSize = Meter.CreateHistogram<int>("runtime.storage.write.batch_size", description: "WriteStateAsync callers confirmed by one write.");
-        _reminderTicks = Meter.CreateCounter<long>("runtime.reminder.ticks", description: "Reminder ticks processed, by outcome: advanced (delivered and moved to the next tick), retried (not delivered).");
+        _reminderTicks = Meter.CreateCounter<long>("runtime.reminder.ticks", description: "Reminder ticks processed, by outcome: advanced (delivered, moved to the next tick), superseded (delivered, but the reminder changed meanwhile), retried (not delivered).");
         Meter.CreateObservableUpDownCounter("runtime.activations", ObserveActivations, description: "Live activations per grain type.");
     }
 
@@ -53,8 +53,13 @@ internal sealed class RuntimeMetrics
         _storageWriteBatchSize.Record(batchSize, type);
     }
 
-    public void RecordReminderTick(bool advanced)
-        => _reminderTicks.Add(1, new KeyValuePair<string, object?>("outcome", advanced ? "advanced" : "retried"));
+    public void RecordReminderTick(ReminderTickOutcome outcome)
+        => _reminderTicks.Add(1, new KeyValuePair<string, object?>("outcome", outcome switch
+        {
+            ReminderTickOutcome.Advanced => "advanced",
+            ReminderTickOutcome.Superseded => "superseded",
+            _ => "retried",
+        }));
 
     public void ActivationCreated(string grainType) => Interlocked.Increment(ref _activations.GetOrAdd(grainType, static _ => new StrongBox<long>()).Value);
 
@@ -62,4 +67,11 @@ internal sealed class RuntimeMetrics
 
     private IEnumerable<Measurement<long>> ObserveActivations()
         => _activations.Select(pair => new Measurement<long>(Interlocked.Read(ref pair.Value.Value), new KeyValuePair<string, object?>("grain.type", pair.Key)));
+}
+
+internal enum ReminderTickOutcome
+{
+    Advanced,
+    Superseded,
+    Retried,
 }

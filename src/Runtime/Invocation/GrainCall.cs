@@ -22,6 +22,12 @@ internal abstract class GrainCall(RequestContext? context, long enqueuedAt)
     /// <summary>Whether a call still queued when its activation goes away should be delivered to the next activation.</summary>
     public virtual bool IsForwardable => true;
 
+    /// <summary>Whether the call timeout applies. Calls with no caller waiting (timer ticks) never expire.</summary>
+    public virtual bool CanExpire => true;
+
+    /// <summary>Set when the grain code of this call began to run; a call that never started was not delivered.</summary>
+    public bool HasStarted { get; set; }
+
     public abstract string DisplayName { get; }
 
     /// <summary>The caller's view of the call; the completion source is created on first use.</summary>

@@ -103,7 +103,7 @@ internal sealed class ReminderSchedule(IOptions<SiloOptions> options, TimeProvid
     {
         lock (_lock)
         {
-            var due = _entries.Values.Where(r => !r.Firing && r.Entry.DueAt <= now).ToList();
+            var due = _entries.Values.Where(r => !r.Firing && r.FireAt <= now).ToList();
             foreach (var reminder in due)
             {
                 reminder.Firing = true;
@@ -120,9 +120,9 @@ internal sealed class ReminderSchedule(IOptions<SiloOptions> options, TimeProvid
             DateTimeOffset? next = null;
             foreach (var reminder in _entries.Values)
             {
-                if (!reminder.Firing && (next is null || reminder.Entry.DueAt < next))
+                if (!reminder.Firing && (next is null || reminder.FireAt < next))
                 {
-                    next = reminder.Entry.DueAt;
+                    next = reminder.FireAt;
                 }
             }
 
@@ -141,6 +141,8 @@ internal sealed class ReminderSchedule(IOptions<SiloOptions> options, TimeProvid
                 return;
             }
 
+            // A poll that read the row before this advance must not bring back the tick just delivered.
+            _changedAtVersion[key] = ++_version;
             if (newEtag is null || nextDue > Horizon(timeProvider.GetUtcNow()))
             {
                 _entries.Remove(key);
@@ -148,6 +150,7 @@ internal sealed class ReminderSchedule(IOptions<SiloOptions> options, TimeProvid
             else
             {
                 fired.Entry = fired.Entry with { DueAt = nextDue, Etag = newEtag.Value };
+                fired.RetryAt = null;
                 fired.Firing = false;
             }
 
@@ -155,12 +158,12 @@ internal sealed class ReminderSchedule(IOptions<SiloOptions> options, TimeProvid
         }
     }
 
-    /// <summary>Puts back a tick that was not delivered, to be tried again at <paramref name="retryAt"/>.</summary>
+    /// <summary>Puts back a tick that was not delivered, to be tried again at <paramref name="retryAt"/>; it keeps its tick time.</summary>
     public void Retry(ScheduledReminder fired, DateTimeOffset retryAt)
     {
         lock (_lock)
         {
-            fired.Entry = fired.Entry with { DueAt = retryAt };
+            fired.RetryAt = retryAt;
             fired.Firing = false;
             SignalLocked();
         }
@@ -187,7 +190,13 @@ internal sealed class ReminderSchedule(IOptions<SiloOptions> options, TimeProvid
 /// <summary>A reminder in the schedule. Mutable under the schedule's lock only.</summary>
 internal sealed class ScheduledReminder(ReminderEntry entry)
 {
+    /// <summary>The stored reminder; its <see cref="ReminderEntry.DueAt"/> is the time of the tick to deliver.</summary>
     public ReminderEntry Entry { get; set; } = entry;
+
+    /// <summary>When a tick that could not be delivered is tried again.</summary>
+    public DateTimeOffset? RetryAt { get; set; }
+
+    public DateTimeOffset FireAt => RetryAt ?? Entry.DueAt;
 
     public bool Firing { get; set; }
 }

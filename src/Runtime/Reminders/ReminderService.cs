@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Runtime.Activation;
 using Runtime.Diagnostics;
 using Runtime.Hosting;
+using Runtime.Metadata;
 
 namespace Runtime.Reminders;
 
@@ -20,7 +21,8 @@ internal sealed partial class ReminderService(
     RuntimeMetrics metrics,
     ILogger<ReminderService> logger)
 {
-    private static readonly TimeSpan s_retryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_maxRetryDelay = TimeSpan.FromSeconds(10);
+    private static readonly GrainMethod s_receiveReminder = GrainInterfaceMetadata.For(typeof(IRemindable)).GetMethod(nameof(IRemindable.ReceiveReminder));
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
@@ -32,7 +34,7 @@ internal sealed partial class ReminderService(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
         Task[] ticks;
         lock (_lock)
         {
@@ -71,10 +73,7 @@ internal sealed partial class ReminderService(
             }
 
             var wakeAt = schedule.NextDue() is { } due && due < nextPoll ? due : nextPoll;
-            if (wakeAt > now)
-            {
-                await WaitUntilAsync(changed, now, wakeAt, stopping).ConfigureAwait(false);
-            }
+            await WaitUntilAsync(changed, wakeAt, stopping).ConfigureAwait(false);
         }
     }
 
@@ -95,8 +94,15 @@ internal sealed partial class ReminderService(
         }
     }
 
-    private async Task WaitUntilAsync(Task changed, DateTimeOffset now, DateTimeOffset wakeAt, CancellationToken stopping)
+    private async Task WaitUntilAsync(Task changed, DateTimeOffset wakeAt, CancellationToken stopping)
     {
+        // Read the clock here, not at the top of the loop: scanning a large schedule takes time of its own.
+        var now = timeProvider.GetUtcNow();
+        if (wakeAt <= now)
+        {
+            return;
+        }
+
         using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var elapsed = Task.Delay(wakeAt - now, timeProvider, cancelDelay.Token);
 
@@ -113,21 +119,21 @@ internal sealed partial class ReminderService(
     private async Task FireAsync(ScheduledReminder reminder, CancellationToken stopping)
     {
         var entry = reminder.Entry;
+        var tick = s_receiveReminder.CreateCall([entry.Name, new TickStatus(entry.StartAt, entry.Period, entry.DueAt)], context: null, timeProvider.GetTimestamp());
         try
         {
-            var remindable = catalog.GrainFactory.GetGrain<IRemindable>(entry.GrainId);
-            await remindable.ReceiveReminder(entry.Name, new TickStatus(entry.StartAt, entry.Period, entry.DueAt)).ConfigureAwait(false);
+            await catalog.Dispatch(entry.GrainId, tick).ConfigureAwait(false);
         }
         catch (Exception) when (stopping.IsCancellationRequested)
         {
-            // Not delivered because this silo is stopping: whoever serves the grain next fires it.
+            // Not advanced: whoever serves the grain next fires it.
             return;
         }
-        catch (GrainUnavailableException exception)
+        catch (Exception exception) when (!tick.HasStarted)
         {
+            // Never reached the grain (it could not activate, or the tick expired in its queue): not delivered.
             LogTickNotDelivered(logger, exception, entry.Name, entry.GrainId);
-            schedule.Retry(reminder, timeProvider.GetUtcNow() + s_retryDelay);
-            metrics.RecordReminderTick(advanced: false);
+            RetryLater(reminder);
             return;
         }
         catch (Exception exception)
@@ -141,14 +147,20 @@ internal sealed partial class ReminderService(
         {
             var etag = await table.AdvanceAsync(entry.GrainId, entry.Name, entry.Etag, nextDue, CancellationToken.None).ConfigureAwait(false);
             schedule.Advanced(reminder, etag, nextDue);
-            metrics.RecordReminderTick(advanced: true);
+            metrics.RecordReminderTick(etag is null ? ReminderTickOutcome.Superseded : ReminderTickOutcome.Advanced);
         }
         catch (Exception exception)
         {
             LogAdvanceFailed(logger, exception, entry.Name, entry.GrainId);
-            schedule.Retry(reminder, timeProvider.GetUtcNow() + s_retryDelay);
-            metrics.RecordReminderTick(advanced: false);
+            RetryLater(reminder);
         }
+    }
+
+    private void RetryLater(ScheduledReminder reminder)
+    {
+        var delay = reminder.Entry.Period < s_maxRetryDelay ? reminder.Entry.Period : s_maxRetryDelay;
+        schedule.Retry(reminder, timeProvider.GetUtcNow() + delay);
+        metrics.RecordReminderTick(ReminderTickOutcome.Retried);
     }
 
     private void Track(Task tick)
@@ -185,6 +197,6 @@ internal sealed partial class ReminderService(
     [LoggerMessage(34, LogLevel.Warning, "{Count} reminder ticks were still running when the reminder service stopped.")]
     private static partial void LogTicksStillRunning(ILogger logger, int count);
 
-    [LoggerMessage(33, LogLevel.Information, "Reminder {ReminderName} of grain {GrainId} could not be delivered; retrying.")]
+    [LoggerMessage(33, LogLevel.Warning, "Reminder {ReminderName} of grain {GrainId} could not be delivered; retrying.")]
     private static partial void LogTickNotDelivered(ILogger logger, Exception exception, string reminderName, GrainId grainId);
 }

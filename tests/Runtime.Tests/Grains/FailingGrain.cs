@@ -10,6 +10,8 @@ public interface IFailingGrain : IGrainWithStringKey
 
     Task<int> FailInconsistent();
 
+    Task ReturnNull();
+
     Task<int> ActivationNumber();
 }
 
@@ -36,6 +38,8 @@ public sealed class FailingGrain(GrainProbe probe) : Grain, IFailingGrain
         await Task.Yield();
         throw new InconsistentStateException("stale", "1", "2");
     }
+
+    public Task ReturnNull() => null!;
 
     public Task<int> ActivationNumber() => Task.FromResult(_activation);
 }

@@ -11,6 +11,9 @@ public interface ILifecycleGrain : IGrainWithStringKey
 
     Task StartTimer(TimeSpan period);
 
+    /// <summary>A one-shot timer whose callback re-arms it, then waits on a gate before finishing.</summary>
+    Task StartSelfRearmingTimer(TimeSpan delay, string gate);
+
     Task Hang(string gate);
 
     Task<RequestContext?> ReadRequestContext();
@@ -55,6 +58,21 @@ public sealed class LifecycleGrain(GrainProbe probe) : Grain, ILifecycleGrain
             },
             period,
             period);
+        return Task.CompletedTask;
+    }
+
+    public Task StartSelfRearmingTimer(TimeSpan delay, string gate)
+    {
+        IGrainTimer? timer = null;
+        timer = RegisterGrainTimer(
+            async _ =>
+            {
+                probe.Increment($"{Key}:tick");
+                timer!.Change(delay, Timeout.InfiniteTimeSpan);
+                await probe.Gate(gate);
+            },
+            delay,
+            Timeout.InfiniteTimeSpan);
         return Task.CompletedTask;
     }
 

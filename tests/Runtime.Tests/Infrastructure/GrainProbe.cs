@@ -12,6 +12,7 @@ public sealed class GrainProbe
 
     private readonly ConcurrentDictionary<string, AwaitableCounter> _counters = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new();
+    private readonly ConcurrentDictionary<string, int> _armedFailures = new();
 
     public ConcurrentQueue<ReminderTick> Ticks { get; } = new();
 
@@ -26,6 +27,22 @@ public sealed class GrainProbe
     public Task Gate(string name) => GateFor(name).Task;
 
     public void Open(string name) => GateFor(name).TrySetResult();
+
+    /// <summary>Arms the next <paramref name="times"/> checks of <see cref="ShouldFail"/> for this name to say yes.</summary>
+    public void FailNext(string name, int times = 1) => _armedFailures.AddOrUpdate(name, times, (_, armed) => armed + times);
+
+    public bool ShouldFail(string name)
+    {
+        while (_armedFailures.TryGetValue(name, out var armed) && armed > 0)
+        {
+            if (_armedFailures.TryUpdate(name, armed - 1, armed))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public void RecordTick(ReminderTick tick)
     {

@@ -10,4 +10,7 @@ public static class TestSiloExtensions
 
     /// <summary>Counts reminder ticks this silo delivered and advanced to their next due time.</summary>
     public static MetricRecorder RecordAdvancedReminderTicks(this TestSilo silo) => new(silo.Services, "runtime.reminder.ticks", "outcome=advanced");
+
+    /// <summary>Counts reminder ticks this silo could not deliver and will retry.</summary>
+    public static MetricRecorder RecordRetriedReminderTicks(this TestSilo silo) => new(silo.Services, "runtime.reminder.ticks", "outcome=retried");
 }
