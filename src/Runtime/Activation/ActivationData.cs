@@ -71,17 +71,6 @@ internal sealed partial class ActivationData : IGrainContext, IThreadPoolWorkIte
     /// <summary>Completes when the activation has been removed from the catalog.</summary>
     public Task Deactivated => _deactivated.Task;
 
-    public bool IsValid
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _state == ActivationState.Valid;
-            }
-        }
-    }
-
     /// <summary>
     /// Delivers a call: inline when the activation is idle, queued otherwise. Returns the caller's task, or null
     /// when this activation is gone and the caller must find (or create) the next one.

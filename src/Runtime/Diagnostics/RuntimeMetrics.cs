@@ -22,17 +22,16 @@ internal sealed class RuntimeMetrics
 
     public RuntimeMetrics(IMeterFactory meterFactory)
     {
-        Meter = meterFactory.Create(MeterName);
-        _calls = Meter.CreateCounter<long>("runtime.grain.calls", description: "Grain calls completed.");
-        _callDuration = Meter.CreateHistogram<double>("runtime.grain.call.duration", unit: "ms", description: "Time from a grain call to its completion.");
-        _storageWrites = Meter.CreateCounter<long>("runtime.storage.writes", description: "Grain state writes (one per group-commit batch).");
-        _storageWriteDuration = Meter.CreateHistogram<double>("runtime.storage.write.duration", unit: "ms", description: "Latency of one grain state write.");
-        _storageWriteBatchSize = Meter.CreateHistogram<int>("runtime.storage.write.batch_size", description: "WriteStateAsync callers confirmed by one write.");
-        _reminderTicks = Meter.CreateCounter<long>("runtime.reminder.ticks", description: "Reminder ticks processed, by outcome: advanced (delivered, moved to the next tick), superseded (delivered, but the reminder changed meanwhile), retried (not delivered).");
-        Meter.CreateObservableUpDownCounter("runtime.activations", ObserveActivations, description: "Live activations per grain type.");
+        // The factory owns the meter's lifetime (one per silo, disposed with the silo's services).
+        var meter = meterFactory.Create(MeterName);
+        _calls = meter.CreateCounter<long>("runtime.grain.calls", description: "Grain calls completed.");
+        _callDuration = meter.CreateHistogram<double>("runtime.grain.call.duration", unit: "ms", description: "Time from a grain call to its completion.");
+        _storageWrites = meter.CreateCounter<long>("runtime.storage.writes", description: "Grain state writes (one per group-commit batch).");
+        _storageWriteDuration = meter.CreateHistogram<double>("runtime.storage.write.duration", unit: "ms", description: "Latency of one grain state write.");
+        _storageWriteBatchSize = meter.CreateHistogram<int>("runtime.storage.write.batch_size", description: "WriteStateAsync callers confirmed by one write.");
+        _reminderTicks = meter.CreateCounter<long>("runtime.reminder.ticks", description: "Reminder ticks processed, by outcome: advanced (delivered, moved to the next tick), superseded (delivered, but the reminder changed meanwhile), retried (not delivered).");
+        meter.CreateObservableUpDownCounter("runtime.activations", ObserveActivations, description: "Live activations per grain type.");
     }
-
-    public Meter Meter { get; }
 
     public void RecordCall(string grainType, TimeSpan duration)
     {
