@@ -18,4 +18,5 @@ public enum DeactivationReasonCode
     InconsistentState,
     StorageFailure,
     ActivationFailed,
+    PartitionMoved,
 }

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Runtime.Activation;
+using Runtime.Cluster;
+using Runtime.Hosting;
+using Runtime.Partitioning;
 
 namespace Runtime.TestingHost;
 
@@ -23,8 +26,26 @@ public sealed class TestSilo
 
     public bool IsRunning { get; internal set; }
 
-    /// <summary>Activations currently in this silo's catalog.</summary>
-    public int ActivationCount => Services.GetRequiredService<Catalog>().Count;
+    /// <summary>The cluster member id; null for a standalone silo.</summary>
+    public string? SiloId => Services.GetService<SiloIdentity>()?.Id;
 
-    public override string ToString() => Name;
+    /// <summary>Activations currently in this silo's catalog.</summary>
+    public int ActivationCount => Catalog.Count;
+
+    internal Silo Silo => Services.GetRequiredService<Silo>();
+
+    private Catalog Catalog => Services.GetRequiredService<Catalog>();
+
+    private IPartitionOwnership Ownership => Services.GetRequiredService<IPartitionOwnership>();
+
+    /// <summary>The grains activated in this silo right now.</summary>
+    public IReadOnlyList<GrainId> ActivatedGrains() => [.. Catalog.Activations.Select(a => a.GrainId)];
+
+    public int PartitionOf(GrainId grainId) => Services.GetRequiredService<PartitionFunction>().GetPartition(grainId);
+
+    public bool IsServing(int partition) => IsRunning && Ownership.IsServing(partition);
+
+    public IReadOnlyCollection<int> ServedPartitions() => Ownership.ServedPartitions ?? [.. Enumerable.Range(0, Services.GetRequiredService<PartitionFunction>().PartitionCount)];
+
+    public override string ToString() => SiloId ?? Name;
 }

@@ -47,6 +47,7 @@ public sealed class GroupCommitTests
         var first = stock.ReserveOne();
         await held;
         var batch = Enumerable.Range(0, 50).Select(_ => stock.ReserveOne()).ToList();
+        await cluster.Probe.WaitForCountAsync("outage:awaiting-write", 51);
         faulty.FailNextWrite(new TimeoutException("database unreachable"));
         faulty.Release();
 

@@ -7,6 +7,8 @@ namespace Runtime.Tests;
 
 public sealed class MigrationTests
 {
+    private static readonly string[] RuntimeMigrationIds = ["runtime/0001_grain_state", "runtime/0002_reminders", "runtime/0003_cluster"];
+
     [Fact]
     public async Task Migrations_apply_once_and_a_second_run_changes_nothing()
     {
@@ -16,7 +18,7 @@ public sealed class MigrationTests
         var first = await migrator.MigrateAsync(CancellationToken.None);
         var second = await migrator.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(["runtime/0001_grain_state", "runtime/0002_reminders"], first);
+        Assert.Equal(RuntimeMigrationIds, first);
         Assert.Empty(second);
         Assert.Equal(first, await AppliedAsync(dataSource));
     }
@@ -37,8 +39,8 @@ public sealed class MigrationTests
 
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Migrator(dataSource).MigrateAsync(CancellationToken.None))));
 
-        Assert.Equal(["runtime/0001_grain_state", "runtime/0002_reminders"], runs.SelectMany(r => r).Order());
-        Assert.Equal(["runtime/0001_grain_state", "runtime/0002_reminders"], await AppliedAsync(dataSource));
+        Assert.Equal(RuntimeMigrationIds, runs.SelectMany(r => r).Order());
+        Assert.Equal(RuntimeMigrationIds, await AppliedAsync(dataSource));
     }
 
     [Fact]

@@ -53,9 +53,10 @@ internal sealed partial class ActivationData : IGrainContext, IThreadPoolWorkIte
     private Grain? _grain;
     private IReadOnlyList<IGrainStateLifecycle> _states = [];
 
-    public ActivationData(GrainId grainId, GrainClassMetadata grainClass, ActivationServices services)
+    public ActivationData(GrainId grainId, int partition, GrainClassMetadata grainClass, ActivationServices services)
     {
         GrainId = grainId;
+        Partition = partition;
         GrainClass = grainClass;
         _services = services;
         _synchronizationContext = new ActivationSynchronizationContext(this);
@@ -64,9 +65,11 @@ internal sealed partial class ActivationData : IGrainContext, IThreadPoolWorkIte
 
     public GrainId GrainId { get; }
 
+    public int Partition { get; }
+
     public GrainClassMetadata GrainClass { get; }
 
-    public IGrainFactory GrainFactory => _services.GrainFactory;
+    public IGrainFactory GrainFactory => _services.GrainFactory.Value;
 
     /// <summary>Completes when the activation has been removed from the catalog.</summary>
     public Task Deactivated => _deactivated.Task;

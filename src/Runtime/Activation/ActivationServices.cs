@@ -8,7 +8,7 @@ namespace Runtime.Activation;
 /// <summary>The silo-wide services every activation uses, shared so an activation carries one reference, not eight.</summary>
 internal sealed record ActivationServices(
     Catalog Catalog,
-    IGrainFactory GrainFactory,
+    Lazy<IGrainFactory> GrainFactory,
     SiloOptions Options,
     TimeProvider TimeProvider,
     GrainActivator Activator,

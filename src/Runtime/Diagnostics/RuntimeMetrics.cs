@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 
@@ -59,6 +60,10 @@ internal sealed class RuntimeMetrics
             ReminderTickOutcome.Superseded => "superseded",
             _ => "retried",
         }));
+
+    /// <summary>Live activations per grain type, as reported with the silo's heartbeat.</summary>
+    public ImmutableDictionary<string, long> ActivationCounts()
+        => _activations.Where(pair => Interlocked.Read(ref pair.Value.Value) > 0).ToImmutableDictionary(pair => pair.Key, pair => Interlocked.Read(ref pair.Value.Value));
 
     public void ActivationCreated(string grainType) => Interlocked.Increment(ref _activations.GetOrAdd(grainType, static _ => new StrongBox<long>()).Value);
 

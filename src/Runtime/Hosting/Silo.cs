@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Runtime.Activation;
+using Runtime.Cluster;
 using Runtime.Contracts;
 using Runtime.Metadata;
 using Runtime.Reminders;
@@ -47,20 +48,57 @@ internal sealed partial class Silo(
             await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        if (Member is { } member)
+        {
+            await member.JoinAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         catalog.Start();
         collector.Start();
+        if (Member is { } joined)
+        {
+            await joined.BecomeActiveAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         reminders.Start();
         LogStarted(logger, options.Value.Name, registry.Classes.Count());
     }
 
+    /// <summary>SIGTERM: leave the cluster without failing a call (callers are redirected and retry), flush everything.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         LogStopping(logger, options.Value.Name, catalog.Count);
+        if (Member is { } member)
+        {
+            await member.BeginLeavingAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await reminders.StopAsync(cancellationToken).ConfigureAwait(false);
         await catalog.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (Member is { } leaving)
+        {
+            await leaving.CompleteLeavingAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await collector.StopAsync().ConfigureAwait(false);
         LogStopped(logger, options.Value.Name);
     }
+
+    /// <summary>Stops everything at once, flushing and releasing nothing: what kill -9 does to a silo process.</summary>
+    public async Task KillAsync()
+    {
+        catalog.Halt();
+        reminders.Kill();
+        if (Member is { } member)
+        {
+            await member.KillAsync().ConfigureAwait(false);
+        }
+
+        await collector.StopAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The cluster membership of this silo; null for a standalone (in-memory) silo.</summary>
+    public ClusterMember? Member => services.GetService<ClusterMember>();
 
     [LoggerMessage(50, LogLevel.Information, "Silo storage: {Storage}.")]
     private static partial void LogStorage(ILogger logger, string storage);

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Runtime.Cluster;
 using Runtime.Reminders;
 using Runtime.Schema;
 using Runtime.Storage;
@@ -38,7 +39,10 @@ public sealed class SiloBuilder
         return this;
     }
 
-    /// <summary>Keeps state and reminders in PostgreSQL and migrates its schema at start.</summary>
+    /// <summary>
+    /// Keeps state and reminders in PostgreSQL, migrates its schema at start, and makes the silo a member of the
+    /// cluster that PostgreSQL coordinates (membership, partition leases, the grain transport on Cluster:Port).
+    /// </summary>
     public SiloBuilder UsePostgres(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -48,6 +52,7 @@ public sealed class SiloBuilder
         Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(sp => new PostgresReminderTable(sp.GetRequiredService<NpgsqlDataSource>())));
         Services.TryAddSingleton<SchemaMigrator>();
         Services.Replace(ServiceDescriptor.Singleton(new StorageDescription("PostgreSQL", IsDurable: true)));
+        Services.AddClusterMembership();
         return this;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Runtime.Activation;
 using Runtime.Diagnostics;
+using Runtime.Invocation;
 using Runtime.Metadata;
 using Runtime.Partitioning;
 using Runtime.Reminders;
@@ -44,7 +45,13 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<Catalog>();
         services.AddSingleton<ReminderService>();
         services.AddSingleton<ActivationCollector>();
-        services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<Catalog>().GrainFactory);
+
+        // Standalone until storage says otherwise: this silo serves every partition and calls stay in process.
+        // UsePostgres makes it a cluster member, replacing both.
+        services.TryAddSingleton<IPartitionOwnership, StandaloneOwnership>();
+        services.TryAddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<Catalog>());
+        services.AddSingleton<IGrainFactory>(sp => new GrainFactory(sp.GetRequiredService<IGrainCallInvoker>()));
+        services.AddSingleton(sp => new Lazy<IGrainFactory>(sp.GetRequiredService<IGrainFactory>));
         services.AddSingleton<Silo>();
         services.AddHostedService(sp => sp.GetRequiredService<Silo>());
         return new SiloBuilder(services);

@@ -1,5 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Text.Json;
+using Runtime.Hosting;
 using Runtime.Invocation;
 
 namespace Runtime.Metadata;
@@ -15,6 +17,8 @@ internal abstract class GrainMethod
         ResultType = resultType;
         AlwaysInterleave = method.IsDefined(typeof(AlwaysInterleaveAttribute), inherit: true);
         DisplayName = $"{method.DeclaringType!.Name}.{method.Name}";
+        Id = $"{method.DeclaringType!.FullName}.{method.Name}({string.Join(",", method.GetParameters().Select(p => p.ParameterType))})";
+        Parameters = method.GetParameters().Select(p => p.ParameterType).ToArray();
         _invoke = CompileInvoker(method);
     }
 
@@ -27,9 +31,20 @@ internal abstract class GrainMethod
 
     public string DisplayName { get; }
 
+    /// <summary>Names the method on the wire: interface, name and parameter types, the same in every process.</summary>
+    public string Id { get; }
+
+    public IReadOnlyList<Type> Parameters { get; }
+
     public Task Invoke(object grain, object?[] arguments) => _invoke(grain, arguments);
 
     public abstract GrainCall CreateCall(object?[] arguments, RequestContext? context, long timestamp);
+
+    /// <summary>Hands the call to a router as a task of this method's exact return type.</summary>
+    public abstract Task Route(IGrainCallRouter router, GrainId grainId, object?[] arguments);
+
+    /// <summary>The JSON of a successfully completed turn's result (<c>null</c> for a method without one).</summary>
+    public abstract byte[] SerializeResult(Task completedTurn);
 
     public static GrainMethod Create(MethodInfo method)
     {
@@ -78,4 +93,17 @@ internal sealed class GrainMethod<TResult>(MethodInfo method, Type? resultType) 
 {
     public override GrainCall CreateCall(object?[] arguments, RequestContext? context, long timestamp)
         => new MethodCall<TResult>(this, arguments, context, timestamp);
+
+    public override Task Route(IGrainCallRouter router, GrainId grainId, object?[] arguments) => router.Route<TResult>(this, grainId, arguments);
+
+    public override byte[] SerializeResult(Task completedTurn)
+        => ResultType is null
+            ? "null"u8.ToArray()
+            : JsonSerializer.SerializeToUtf8Bytes(((Task<TResult>)completedTurn).GetAwaiter().GetResult(), RuntimeJson.DefaultOptions);
+}
+
+/// <summary>Delivers calls whose result it must produce itself, as a typed task (a remote call's result arrives as JSON).</summary>
+internal interface IGrainCallRouter
+{
+    Task Route<TResult>(GrainMethod method, GrainId grainId, object?[] arguments);
 }

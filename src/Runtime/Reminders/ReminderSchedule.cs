@@ -169,6 +169,31 @@ internal sealed class ReminderSchedule(IOptions<SiloOptions> options, TimeProvid
         }
     }
 
+    /// <summary>Forgets the reminders of partitions this silo no longer serves; their new owner polls them.</summary>
+    public void RemovePartitions(IReadOnlyCollection<int> partitions)
+    {
+        var gone = partitions.ToHashSet();
+        lock (_lock)
+        {
+            foreach (var key in _entries.Where(pair => gone.Contains(pair.Value.Entry.Partition)).Select(pair => pair.Key).ToList())
+            {
+                _changedAtVersion[key] = ++_version;
+                _entries.Remove(key);
+            }
+
+            SignalLocked();
+        }
+    }
+
+    /// <summary>Wakes whoever waits on <see cref="Changed"/>.</summary>
+    public void Nudge()
+    {
+        lock (_lock)
+        {
+            SignalLocked();
+        }
+    }
+
     public void Clear()
     {
         lock (_lock)

@@ -4,6 +4,7 @@ using Runtime.Activation;
 using Runtime.Diagnostics;
 using Runtime.Hosting;
 using Runtime.Metadata;
+using Runtime.Partitioning;
 
 namespace Runtime.Reminders;
 
@@ -16,6 +17,7 @@ internal sealed partial class ReminderService(
     IReminderTable table,
     ReminderSchedule schedule,
     Catalog catalog,
+    IPartitionOwnership ownership,
     IOptions<SiloOptions> options,
     TimeProvider timeProvider,
     RuntimeMetrics metrics,
@@ -28,8 +30,21 @@ internal sealed partial class ReminderService(
     private readonly Lock _lock = new();
     private readonly HashSet<Task> _ticksInFlight = [];
     private Task _loop = Task.CompletedTask;
+    private volatile bool _pollRequested;
 
     public void Start() => _loop = RunAsync(_stopping.Token);
+
+    /// <summary>Reads the table at once, such as when this silo has just taken partitions over.</summary>
+    public void RequestPoll()
+    {
+        _pollRequested = true;
+        schedule.Nudge();
+    }
+
+    public void OnPartitionsLost(IReadOnlyCollection<int> partitions) => schedule.RemovePartitions(partitions);
+
+    /// <summary>Stops at once, leaving ticks where they are, as a killed process would.</summary>
+    public void Kill() => _stopping.Cancel();
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -60,8 +75,9 @@ internal sealed partial class ReminderService(
         {
             var changed = schedule.Changed;
             var now = timeProvider.GetUtcNow();
-            if (now >= nextPoll)
+            if (now >= nextPoll || _pollRequested)
             {
+                _pollRequested = false;
                 await PollAsync(now, stopping).ConfigureAwait(false);
                 nextPoll = now + options.Value.ReminderPollInterval;
                 continue;
@@ -82,7 +98,7 @@ internal sealed partial class ReminderService(
         try
         {
             var version = schedule.Version;
-            var due = await table.ReadDueAsync(schedule.Horizon(now), partitions: null, stopping).ConfigureAwait(false);
+            var due = await table.ReadDueAsync(schedule.Horizon(now), ownership.ServedPartitions, stopping).ConfigureAwait(false);
             schedule.Merge(due, version);
         }
         catch (Exception exception) when (!stopping.IsCancellationRequested)

@@ -75,7 +75,7 @@ public interface IStockGrain : IGrainWithStringKey
 
 /// <summary>A hot product in miniature: reentrant, so concurrent reservations share group-committed writes.</summary>
 [Reentrant]
-public sealed class StockGrain([PersistentState("stock")] IPersistentState<StockState> stock) : Grain, IStockGrain
+public sealed class StockGrain([PersistentState("stock")] IPersistentState<StockState> stock, GrainProbe probe) : Grain, IStockGrain
 {
     public Task Restock(int units)
     {
@@ -92,7 +92,9 @@ public sealed class StockGrain([PersistentState("stock")] IPersistentState<Stock
 
         stock.State.Available--;
         stock.State.Reserved++;
-        await stock.WriteStateAsync();
+        var written = stock.WriteStateAsync();
+        probe.Increment($"{GetPrimaryKeyString()}:awaiting-write");
+        await written;
         return true;
     }
 
