@@ -47,5 +47,27 @@ public sealed class TestSilo
 
     public IReadOnlyCollection<int> ServedPartitions() => Ownership.ServedPartitions ?? [.. Enumerable.Range(0, Services.GetRequiredService<PartitionFunction>().PartitionCount)];
 
+    /// <summary>Completes once this silo serves the partition (at once if it already does).</summary>
+    public Task WhenServingAsync(int partition)
+    {
+        var leases = Services.GetRequiredService<PartitionLeaseManager>();
+        var serving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnAcquired(IReadOnlyCollection<int> acquired)
+        {
+            if (acquired.Contains(partition))
+            {
+                serving.TrySetResult();
+            }
+        }
+
+        leases.PartitionsAcquired += OnAcquired;
+        if (leases.IsServing(partition))
+        {
+            serving.TrySetResult();
+        }
+
+        return serving.Task.ContinueWith(_ => leases.PartitionsAcquired -= OnAcquired, TaskScheduler.Default);
+    }
+
     public override string ToString() => SiloId ?? Name;
 }

@@ -51,7 +51,7 @@ internal sealed partial class ClusterMember(
             reminders.OnPartitionsLost(lost);
             await catalog.DeactivatePartitionsAsync(lost).ConfigureAwait(false);
         };
-        leases.PartitionsAcquired = _ => reminders.RequestPoll();
+        leases.PartitionsAcquired += _ => reminders.RequestPoll();
         _heartbeat = HeartbeatAsync(_heartbeatStopping.Token);
         LogJoined(logger, Address.ToString());
     }
@@ -118,6 +118,13 @@ internal sealed partial class ClusterMember(
             {
                 try
                 {
+                    if (_status == SiloStatus.Active && !leases.IsHealthy)
+                    {
+                        // Stalled or cut off from its leases: fall silent so the cluster declares this silo dead and takes over.
+                        LogHeartbeatWithheld(logger);
+                        continue;
+                    }
+
                     var stats = JsonSerializer.Serialize(new SiloStats(metrics.ActivationCounts()), ClusterJson.Options);
                     await table.HeartbeatAsync(identity.Id, _status, stats, stopping).ConfigureAwait(false);
                     if (await table.ExpireSilosAsync(settings.SiloDeadAfter, settings.DeadSiloRetention, stopping).ConfigureAwait(false) > 0)
@@ -142,6 +149,9 @@ internal sealed partial class ClusterMember(
 
     [LoggerMessage(81, LogLevel.Information, "Left the cluster: {Silo}.")]
     private static partial void LogLeft(ILogger logger, string? silo);
+
+    [LoggerMessage(83, LogLevel.Warning, "Withholding the heartbeat: partition leases have not been renewed in time.")]
+    private static partial void LogHeartbeatWithheld(ILogger logger);
 
     [LoggerMessage(82, LogLevel.Warning, "Heartbeat failed; retrying (leases keep this silo safe meanwhile).")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);

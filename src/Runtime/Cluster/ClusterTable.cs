@@ -89,15 +89,25 @@ internal sealed class ClusterTable(NpgsqlDataSource dataSource)
             siloId,
             lease);
 
-    /// <summary>Takes the given partitions where they are free or their lease has expired; returns those taken.</summary>
-    public Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, IReadOnlyCollection<int> partitions, TimeSpan lease, CancellationToken cancellationToken)
-        => ReadLeasesAsync(
+    /// <summary>Takes the given partitions where they are free or their lease has expired; returns those taken (and tells listeners if any).</summary>
+    public async Task<IReadOnlyList<PartitionLease>> ClaimAsync(string siloId, IReadOnlyCollection<int> partitions, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var claimed = await ReadLeasesAsync(
             "UPDATE silo_partitions SET owner = $1, epoch = epoch + 1, lease_expires_at = now() + $2 "
                 + "WHERE partition = ANY($3) AND (owner IS NULL OR lease_expires_at < now()) RETURNING partition, epoch",
             cancellationToken,
             siloId,
             lease,
-            partitions.ToArray());
+            partitions.ToArray()).ConfigureAwait(false);
+        if (claimed.Count > 0)
+        {
+            // Only when something changed: a notification makes every silo run a cycle, which must not echo forever.
+            await using var notify = dataSource.CreateCommand($"NOTIFY {ChangeChannel}");
+            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return claimed;
+    }
 
     public Task ReleaseAsync(string siloId, IReadOnlyCollection<int> partitions, CancellationToken cancellationToken)
         => ExecuteAndNotifyAsync(

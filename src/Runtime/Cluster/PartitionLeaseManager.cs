@@ -40,6 +40,7 @@ internal sealed partial class PartitionLeaseManager : IPartitionOwnership
     private string?[] _targets = [];
     private Task _loop = Task.CompletedTask;
     private volatile bool _paused;
+    private long _lastCycleAt;
 
     public PartitionLeaseManager(
         ClusterTable table,
@@ -59,7 +60,7 @@ internal sealed partial class PartitionLeaseManager : IPartitionOwnership
     public Func<IReadOnlyCollection<int>, Task>? PartitionsLost { get; set; }
 
     /// <summary>Raised when partitions start being served here.</summary>
-    public Action<IReadOnlyCollection<int>>? PartitionsAcquired { get; set; }
+    public event Action<IReadOnlyCollection<int>>? PartitionsAcquired;
 
     public bool ServesAll => false;
 
@@ -73,6 +74,12 @@ internal sealed partial class PartitionLeaseManager : IPartitionOwnership
     }
 
     public bool IsServing(int partition) => _clock.GetTimestamp() < Volatile.Read(ref _servingUntil[partition]);
+
+    /// <summary>
+    /// Whether lease cycles are succeeding. A silo that cannot renew must not look alive, or placement would keep
+    /// assigning it partitions nobody serves: the heartbeat stops while this is false, so others take over.
+    /// </summary>
+    public bool IsHealthy => _clock.GetElapsedTime(Interlocked.Read(ref _lastCycleAt)) < _options.LeaseDuration - _options.FencingMargin;
 
     /// <summary>Runs the first cycle (so the silo serves its share before it says it is up), then keeps cycling.</summary>
     public async Task StartAsync(string selfId, CancellationToken cancellationToken)
@@ -206,6 +213,8 @@ internal sealed partial class PartitionLeaseManager : IPartitionOwnership
                     PartitionsAcquired?.Invoke([.. claimed.Select(l => l.Partition)]);
                 }
             }
+
+            Interlocked.Exchange(ref _lastCycleAt, _clock.GetTimestamp());
         }
         finally
         {

@@ -19,7 +19,7 @@ public interface IReminderGrain : IGrainWithStringKey
     Task DeactivateWhenDone();
 }
 
-public sealed class ReminderGrain(GrainProbe probe, TimeProvider timeProvider) : Grain, IReminderGrain, IRemindable
+public sealed class ReminderGrain(GrainProbe probe, TimeProvider timeProvider, Microsoft.Extensions.Options.IOptions<Hosting.SiloOptions> silo) : Grain, IReminderGrain, IRemindable
 {
     public Task Register(string name, TimeSpan dueTime, TimeSpan period) => RegisterOrUpdateReminder(name, dueTime, period);
 
@@ -54,7 +54,7 @@ public sealed class ReminderGrain(GrainProbe probe, TimeProvider timeProvider) :
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        probe.RecordTick(new ReminderTick(GetPrimaryKeyString(), reminderName, status, timeProvider.GetUtcNow()));
+        probe.RecordTick(new ReminderTick(GetPrimaryKeyString(), reminderName, status, timeProvider.GetUtcNow(), silo.Value.Name));
         if (_deliveryGate is { } gate)
         {
             await probe.Gate(gate);

@@ -28,6 +28,15 @@ public sealed class GrainProbe
 
     public void Open(string name) => GateFor(name).TrySetResult();
 
+    /// <summary>Lets every grain still waiting go, so a failed test can still shut its silos down.</summary>
+    public void OpenAllGates()
+    {
+        foreach (var gate in _gates.Values)
+        {
+            gate.TrySetResult();
+        }
+    }
+
     /// <summary>Arms the next <paramref name="times"/> checks of <see cref="ShouldFail"/> for this name to say yes.</summary>
     public void FailNext(string name, int times = 1) => _armedFailures.AddOrUpdate(name, times, (_, armed) => armed + times);
 
@@ -48,6 +57,7 @@ public sealed class GrainProbe
     {
         Ticks.Enqueue(tick);
         Increment($"ticks:{tick.GrainKey}:{tick.ReminderName}");
+        Increment($"ticks:{tick.GrainKey}:{tick.ReminderName}@{tick.Silo}");
     }
 
     private AwaitableCounter CounterFor(string name) => _counters.GetOrAdd(name, _ => new AwaitableCounter());
@@ -55,4 +65,4 @@ public sealed class GrainProbe
     private TaskCompletionSource GateFor(string name) => _gates.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
-public sealed record ReminderTick(string GrainKey, string ReminderName, TickStatus Status, DateTimeOffset DeliveredAt);
+public sealed record ReminderTick(string GrainKey, string ReminderName, TickStatus Status, DateTimeOffset DeliveredAt, string Silo);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Runtime.Cluster;
 using Runtime.Hosting;
 using Runtime.TestingHost;
 
@@ -23,6 +24,21 @@ public sealed class GrainTestCluster : IAsyncDisposable
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
+    /// <summary>
+    /// Cluster timings scaled down for tests: a killed silo's partitions are taken over within about three seconds.
+    /// </summary>
+    public static void FastCluster(ClusterOptions options)
+    {
+        options.LeaseDuration = TimeSpan.FromSeconds(3);
+        options.LeaseRenewInterval = TimeSpan.FromMilliseconds(500);
+        options.FencingMargin = TimeSpan.FromSeconds(1);
+        options.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+        options.SiloDeadAfter = TimeSpan.FromSeconds(2);
+        options.MapRefreshInterval = TimeSpan.FromMilliseconds(500);
+        options.RoutingTimeout = TimeSpan.FromSeconds(20);
+        options.CallTimeout = TimeSpan.FromSeconds(15);
+    }
+
     public static async Task<GrainTestCluster> StartAsync(
         bool postgres = false,
         TimeProvider? timeProvider = null,
@@ -38,6 +54,7 @@ public sealed class GrainTestCluster : IAsyncDisposable
             PostgresConnectionString = connectionString,
             TimeProvider = timeProvider ?? TimeProvider.System,
             ConfigureSilo = configureSilo,
+            ConfigureCluster = FastCluster,
             ConfigureServices = services =>
             {
                 services.AddSingleton(probe);
@@ -45,8 +62,20 @@ public sealed class GrainTestCluster : IAsyncDisposable
             },
         };
         options.GrainAssemblies.Add(typeof(GrainTestCluster).Assembly);
-        return new GrainTestCluster(await TestCluster.StartAsync(options), probe, connectionString);
+        var cluster = await TestCluster.StartAsync(options);
+        if (connectionString is not null && silos > 1)
+        {
+            // Silos starting together first claim whatever they see; start tests from the settled placement.
+            await using var observer = await ClusterObserver.StartAsync(connectionString);
+            await observer.WaitUntilBalancedAsync(cluster.Silos);
+        }
+
+        return new GrainTestCluster(cluster, probe, connectionString);
     }
 
-    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        Probe.OpenAllGates();
+        return Cluster.DisposeAsync();
+    }
 }

@@ -30,8 +30,6 @@ internal sealed class Http2GrainTransport : IGrainTransport, IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         })
         {
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = Timeout.InfiniteTimeSpan,
         };
     }
@@ -43,6 +41,9 @@ internal sealed class Http2GrainTransport : IGrainTransport, IDisposable
         deadline.CancelAfter(_callTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://{target.Endpoint}{Path}")
         {
+            // HTTP/2 with prior knowledge: cleartext, no upgrade dance. (A message's version is its own, not the client's default.)
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = new ByteArrayContent(GrainCallCodec.EncodeRequest(grainId, method, arguments, context)),
         };
         request.Headers.Add(TargetHeader, target.SiloId);
