@@ -29,6 +29,9 @@ public sealed class TestSilo
     /// <summary>The cluster member id; null for a standalone silo.</summary>
     public string? SiloId => Services.GetService<SiloIdentity>()?.Id;
 
+    /// <summary>Where the silo's transport listens; null for a standalone silo.</summary>
+    public SiloAddress? Address => Services.GetService<ClusterMember>()?.Address;
+
     /// <summary>Activations currently in this silo's catalog.</summary>
     public int ActivationCount => Catalog.Count;
 

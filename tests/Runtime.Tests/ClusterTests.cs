@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using Runtime.Cluster;
+using Runtime.Cluster.Transport;
+using Runtime.Metadata;
 using Runtime.Tests.Grains;
 using Runtime.Tests.Infrastructure;
 using Runtime.TestingHost;
@@ -163,7 +166,13 @@ public sealed class ClusterTests
 
         TestCluster.PauseSilo(paused);
         await other.WhenServingAsync(partition).WaitAsync(GrainProbe.WaitLimit);
+
+        // By the time the other silo holds the partition, the paused one refuses it, though its activation is still there.
         Assert.False(paused.IsServing(partition));
+        Assert.Contains(new GrainId("placement", key), paused.ActivatedGrains());
+        using var transport = new Http2GrainTransport(Options.Create(new ClusterOptions()));
+        var read = GrainInterfaceMetadata.For(typeof(IPlacementGrain)).GetMethod(nameof(IPlacementGrain.Value));
+        Assert.IsType<TransportOutcome.Moved>(await transport.SendAsync(paused.Address!, new GrainId("placement", key), read, [], null, CancellationToken.None));
 
         Assert.Equal(11, await grain.Add(10));
         Assert.Equal(other.Name, await grain.Silo());
