@@ -2,16 +2,19 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Runtime.Cluster;
 using Runtime.Hosting;
 
-// One silo. With ConnectionStrings__Postgres set, state and reminders live in PostgreSQL (schema migrated at start);
-// without it, in memory, and the silo says loudly that nothing is durable.
+// One silo. With ConnectionStrings__Postgres set, it joins the cluster that database coordinates (state, reminders,
+// membership and partition leases in PostgreSQL; grain transport on Cluster__Port); without it, it runs alone with
+// in-memory storage and says loudly that nothing is durable.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.ClearProviders();
 builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
 
-var silo = builder.Services.AddSilo();
+var silo = builder.Services.AddSilo().AddGrains(typeof(Grains.ProductGrain).Assembly);
 builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
+builder.Services.AddOptions<ClusterOptions>().Bind(builder.Configuration.GetSection(ClusterOptions.SectionName));
 
 var connectionString = builder.Configuration.GetConnectionString("Postgres");
 if (string.IsNullOrWhiteSpace(connectionString))

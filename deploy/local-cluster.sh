@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# A whole cluster on this machine: a private PostgreSQL (like the test fixture: initdb into a temp folder,
+# a free port, fsync on) and N silo processes on distinct transport ports (11111, 11112, ...).
+# Ctrl-C stops the silos gracefully (SIGTERM: drain, flush, release leases), then PostgreSQL, and deletes its data.
+#
+#   deploy/local-cluster.sh [silos=3]
+#
+# Logs: <run folder>/silo-<i>.log and postgres.log. The connection string is printed, for clients and extra silos.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+silos="${1:-3}"
+base_port="${SILO_BASE_PORT:-11111}"
+
+pg_bin=""
+for dir in ${PG_BIN:-} $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+  if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then pg_bin="$dir"; break; fi
+done
+if [ -z "$pg_bin" ]; then
+  echo "PostgreSQL server binaries not found. Install them: apt-get update && apt-get install -y postgresql (or set PG_BIN)." >&2
+  exit 1
+fi
+
+as_postgres=()
+if [ "$(id -u)" -eq 0 ]; then as_postgres=(runuser -u postgres --); fi
+
+free_port() {
+  local port="$1"
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+run_dir="$(mktemp -d /tmp/local-cluster-XXXXXX)"
+chmod 755 "$run_dir"
+if [ "$(id -u)" -eq 0 ]; then chown postgres: "$run_dir"; fi
+pg_port="$(free_port 15432)"
+pids=()
+
+cleanup() {
+  trap '' INT TERM EXIT
+  echo
+  echo "Stopping ${#pids[@]} silos (graceful)..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  echo "Stopping PostgreSQL..."
+  "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$run_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$run_dir"
+}
+trap cleanup INT TERM EXIT
+
+echo "Starting PostgreSQL on 127.0.0.1:$pg_port ($run_dir)..."
+"${as_postgres[@]}" "$pg_bin/initdb" -D "$run_dir/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
+"${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$run_dir/data" -l "$run_dir/postgres.log" -w \
+  -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$run_dir -c fsync=on -c max_connections=400" start >/dev/null
+connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+
+echo "Building the silo..."
+dotnet build -c Release src/Silo -v quiet -nologo >/dev/null
+silo_dll="src/Silo/bin/Release/net10.0/Silo.dll"
+
+for i in $(seq 1 "$silos"); do
+  port="$(free_port $((base_port + i - 1)))"
+  ConnectionStrings__Postgres="$connection" Silo__Name="silo-$i" Cluster__Port="$port" \
+    dotnet "$silo_dll" >"$run_dir/silo-$i.log" 2>&1 &
+  pids+=("$!")
+  echo "  silo-$i  pid $!  transport 127.0.0.1:$port  log $run_dir/silo-$i.log"
+done
+
+echo
+echo "Cluster database: $connection"
+echo "Membership:  psql -h 127.0.0.1 -p $pg_port -U postgres -c 'SELECT id, endpoint, status, heartbeat_at FROM silos'"
+echo "Placement:   psql -h 127.0.0.1 -p $pg_port -U postgres -c 'SELECT owner, count(*) FROM silo_partitions GROUP BY owner'"
+echo "Ctrl-C stops everything."
+wait
