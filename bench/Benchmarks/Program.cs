@@ -3,6 +3,8 @@ using Benchmarks;
 var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
 {
     ["hot-grain"] = HotGrainBenchmark.RunAsync,
+    ["cluster-chaos"] = ClusterChaosBenchmark.RunAsync,
+    ["cluster-scale"] = ClusterScaleBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
