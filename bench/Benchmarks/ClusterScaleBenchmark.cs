@@ -75,7 +75,7 @@ public static class ClusterScaleBenchmark
     private static void Add(List<(int, Measurement.Result)> results, int silos, Measurement.Result result)
     {
         results.Add((silos, result));
-        Console.WriteLine($"  {silos} silo(s)  {result.Scenario,-40} {result.Callers,3} callers {result.OpsPerSecond,11:N0}/s  p50 {result.P50Ms,7:0.000} ms  p99 {result.P99Ms,7:0.000} ms");
+        Console.WriteLine($"  {silos} silo(s)  {result.Scenario,-40} {result.Callers,3} callers {result.OpsPerSecond,11:N0}/s  p50 {result.P50Ms,7:0.0000} ms  p99 {result.P99Ms,7:0.0000} ms");
     }
 
     private static void PrintTable(List<(int Silos, Measurement.Result Result)> results)
@@ -85,7 +85,7 @@ public static class ClusterScaleBenchmark
         Console.WriteLine($"|-------|{new string('-', 42)}|---------|{new string('-', 12)}|{new string('-', 9)}|{new string('-', 9)}|");
         foreach (var (silos, r) in results)
         {
-            Console.WriteLine($"| {silos,5} | {r.Scenario,-40} | {r.Callers,7} | {r.OpsPerSecond,10:N0} | {r.P50Ms,7:0.000} | {r.P99Ms,7:0.000} |");
+            Console.WriteLine($"| {silos,5} | {r.Scenario,-40} | {r.Callers,7} | {r.OpsPerSecond,10:N0} | {r.P50Ms,7:0.0000} | {r.P99Ms,7:0.0000} |");
         }
 
         Console.WriteLine();

@@ -51,7 +51,7 @@ public static class Measurement
     }
 
     private static double Percentile(List<double> sorted, double percentile)
-        => sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)(percentile * sorted.Count))], 3);
+        => sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)(percentile * sorted.Count))], 4);
 
     public sealed record Result(string Scenario, int Callers, long Operations, double OpsPerSecond, double P50Ms, double P99Ms);
 }

@@ -204,6 +204,30 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task Request_context_and_cancellation_travel_with_a_call_to_another_silo()
+    {
+        await using var cluster = await GrainTestCluster.StartAsync(postgres: true, silos: 2);
+        var client = await cluster.Cluster.GetClientAsync();
+        var (caller, host) = (cluster.Cluster.Silos[0], cluster.Cluster.Silos[1]);
+        var key = Enumerable.Range(0, 10_000).Select(i => $"remote-{i}").First(k => host.IsServing(host.PartitionOf(new GrainId("lifecycle", k))));
+        var context = new RequestContext("req-9", "bob", "trace-3");
+
+        RequestContext.Current = context;
+        var fromClient = await client.GrainFactory.GetGrain<ILifecycleGrain>(key).ReadRequestContext();
+        var fromSilo = await caller.GrainFactory.GetGrain<ILifecycleGrain>(key).ReadRequestContext();
+        RequestContext.Current = null;
+        Assert.Equal(context, fromClient);
+        Assert.Equal(context, fromSilo);
+
+        using var cancellation = new CancellationTokenSource();
+        var waiting = caller.GrainFactory.GetGrain<ILifecycleGrain>(key).WaitForCancellation(cancellation.Token);
+        await cluster.Probe.WaitForCountAsync($"{key}:waiting-for-cancellation", 1);
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        await cluster.Probe.WaitForCountAsync($"{key}:canceled", 1);
+    }
+
+    [Fact]
     public async Task Two_silos_starting_together_on_an_empty_database_both_come_up_and_share_the_partitions()
     {
         await using var cluster = await GrainTestCluster.StartAsync(postgres: true, silos: 2);

@@ -19,6 +19,9 @@ public interface ILifecycleGrain : IGrainWithStringKey
     Task<RequestContext?> ReadRequestContext();
 
     Task<RequestContext?> ReadRequestContextThrough(string otherKey);
+
+    /// <summary>Waits until the caller cancels, and records that it saw the cancellation.</summary>
+    Task WaitForCancellation(CancellationToken cancellationToken);
 }
 
 public sealed class LifecycleGrain(GrainProbe probe) : Grain, ILifecycleGrain
@@ -85,4 +88,18 @@ public sealed class LifecycleGrain(GrainProbe probe) : Grain, ILifecycleGrain
     }
 
     public Task<RequestContext?> ReadRequestContextThrough(string otherKey) => GrainFactory.GetGrain<ILifecycleGrain>(otherKey).ReadRequestContext();
+
+    public async Task WaitForCancellation(CancellationToken cancellationToken)
+    {
+        probe.Increment($"{Key}:waiting-for-cancellation");
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            probe.Increment($"{Key}:canceled");
+            throw;
+        }
+    }
 }
