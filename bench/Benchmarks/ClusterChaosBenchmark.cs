@@ -35,13 +35,14 @@ public static class ClusterChaosBenchmark
         try
         {
             await using var dataSource = NpgsqlDataSource.Create(database);
-            await WaitForSettledClusterAsync(dataSource, Silos);
+            await using var observer = await ClusterObserver.StartAsync(database);
+            await observer.WaitUntilSettledAsync(Silos, TimeSpan.FromMinutes(2));
             await using var client = await ClusterClient.ConnectAsync(database);
             var products = Enumerable.Range(0, Products).Select(i => client.GrainFactory.GetGrain<IProductGrain>($"chaos-{i}")).ToList();
             await Task.WhenAll(products.Select(p => p.Restock(UnitsPerProduct)));
 
             var partitions = new PartitionFunction(1024);
-            var owners = await OwnersAsync(dataSource);
+            var owners = await observer.OwnersAsync();
             var productOwners = Enumerable.Range(0, Products).ToDictionary(i => i, i => owners[partitions.GetPartition(new GrainId("product", $"chaos-{i}"))]);
             var victimId = productOwners.Values.GroupBy(id => id).MaxBy(g => g.Count())!.Key;
             var victim = silos.Single(s => victimId.StartsWith($"{s.Name}-", StringComparison.Ordinal));
@@ -97,58 +98,6 @@ public static class ClusterChaosBenchmark
     }
 
     private static void Row(string measure, string value) => Console.WriteLine($"| {measure,-48} | {value,12} |");
-
-    /// <summary>Waits until the silos are active and every partition is held by its rendezvous target.</summary>
-    internal static async Task WaitForSettledClusterAsync(NpgsqlDataSource dataSource, int silos)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 120);
-        while (true)
-        {
-            var active = new List<string>();
-            try
-            {
-                await using var command = dataSource.CreateCommand("SELECT id FROM silos WHERE status = 'Active' ORDER BY id");
-                await using var reader = await command.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    active.Add(reader.GetString(0));
-                }
-            }
-            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UndefinedTable)
-            {
-                // Not migrated yet.
-            }
-
-            if (active.Count == silos)
-            {
-                var owners = await OwnersAsync(dataSource);
-                if (owners.Count == 1024 && owners.All(pair => RendezvousHashing.Owner(pair.Key, active) == pair.Value))
-                {
-                    return;
-                }
-            }
-
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException($"The cluster did not settle: {active.Count} of {silos} silos active.");
-            }
-
-            await Task.Delay(200);
-        }
-    }
-
-    internal static async Task<Dictionary<int, string>> OwnersAsync(NpgsqlDataSource dataSource)
-    {
-        await using var command = dataSource.CreateCommand("SELECT partition, owner FROM silo_partitions WHERE owner IS NOT NULL AND lease_expires_at > now()");
-        await using var reader = await command.ExecuteReaderAsync();
-        var owners = new Dictionary<int, string>();
-        while (await reader.ReadAsync())
-        {
-            owners[reader.GetInt32(0)] = reader.GetString(1);
-        }
-
-        return owners;
-    }
 
     /// <summary>What PostgreSQL holds for the products: the durable truth after the run.</summary>
     private static async Task<(HashSet<string> Reservations, List<(int Available, int Reserved)> PerProduct)> ReadBooksAsync(NpgsqlDataSource dataSource)

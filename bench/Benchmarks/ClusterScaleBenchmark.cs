@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Npgsql;
 using Runtime;
 using Runtime.Cluster;
 using Runtime.TestingHost;
@@ -26,9 +25,9 @@ public static class ClusterScaleBenchmark
             var options = new TestClusterOptions { InitialSiloCount = silos, PostgresConnectionString = database };
             options.GrainAssemblies.Add(typeof(PingGrain).Assembly);
             await using var cluster = await TestCluster.StartAsync(options);
-            await using (var dataSource = NpgsqlDataSource.Create(database))
+            await using (var observer = await ClusterObserver.StartAsync(database))
             {
-                await ClusterChaosBenchmark.WaitForSettledClusterAsync(dataSource, silos);
+                await observer.WaitUntilSettledAsync(silos, TimeSpan.FromMinutes(1));
             }
 
             var client = await cluster.GetClientAsync();

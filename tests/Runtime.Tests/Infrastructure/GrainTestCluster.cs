@@ -67,7 +67,7 @@ public sealed class GrainTestCluster : IAsyncDisposable
         {
             // Silos starting together first claim whatever they see; start tests from the settled placement.
             await using var observer = await ClusterObserver.StartAsync(connectionString);
-            await observer.WaitUntilBalancedAsync(cluster.Silos);
+            await observer.WaitUntilBalancedAsync(cluster.Silos.Select(s => s.SiloId!), GrainProbe.WaitLimit);
         }
 
         return new GrainTestCluster(cluster, probe, connectionString);
