@@ -174,11 +174,40 @@ public sealed class ClusterTests
         var read = GrainInterfaceMetadata.For(typeof(IPlacementGrain)).GetMethod(nameof(IPlacementGrain.Value));
         Assert.IsType<TransportOutcome.Moved>(await transport.SendAsync(paused.Address!, new GrainId("placement", key), read, [], null, CancellationToken.None));
 
-        Assert.Equal(11, await grain.Add(10));
+        // The new owner only reads; the paused silo's late write is refused by its lease epoch, not by an ETag race.
+        Assert.Equal(1, await grain.Value());
         Assert.Equal(other.Name, await grain.Silo());
         cluster.Probe.Open($"{key}:gate");
-        await Assert.ThrowsAsync<InconsistentStateException>(() => lateWrite);
-        Assert.Equal(11, await grain.Value());
+        var refused = await Assert.ThrowsAsync<InconsistentStateException>(() => lateWrite);
+        Assert.Contains("no longer holds partition", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1, await grain.Value());
+        Assert.Equal(11, await grain.Add(10));
+    }
+
+    [Fact]
+    public async Task A_graceful_hand_off_keeps_its_leases_until_running_calls_have_flushed()
+    {
+        await using var cluster = await GrainTestCluster.StartAsync(postgres: true, silos: 2);
+        var client = await cluster.Cluster.GetClientAsync();
+        var leaving = cluster.Cluster.Silos[0];
+        var key = Enumerable.Range(0, 10_000).Select(i => $"handoff-{i}").First(k => leaving.IsServing(leaving.PartitionOf(new GrainId("placement", k))));
+        var grain = client.GrainFactory.GetGrain<IPlacementGrain>(key);
+        Assert.Equal(1, await grain.Add(1));
+        var slowWrite = grain.AddAfter($"{key}:gate", 5);
+        await cluster.Probe.WaitForCountAsync($"{key}:waiting", 1);
+
+        var stopping = cluster.Cluster.StopSiloAsync(leaving);
+        var read = grain.Value();
+
+        // Two whole lease durations pass: the leaving silo goes on renewing, so nobody can claim and read stale state.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.False(read.IsCompleted);
+        cluster.Probe.Open($"{key}:gate");
+
+        Assert.Equal(6, await slowWrite);
+        Assert.Equal(6, await read);
+        await stopping;
+        Assert.Equal(11, await grain.Add(5));
     }
 
     [Fact]

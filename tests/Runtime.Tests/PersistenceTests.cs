@@ -46,7 +46,7 @@ public sealed class PersistenceTests
         var storage = new PostgresGrainStorage(Npgsql.NpgsqlDataSource.Create(cluster.ConnectionString!));
         var key = new GrainStateKey("counter", "contended", "counter");
         var stored = await storage.ReadAsync(key, CancellationToken.None);
-        await storage.WriteAsync(key, 0, """{"value":100}""", stored!.Etag, CancellationToken.None);
+        await storage.WriteAsync(key, 0, """{"value":100}""", stored!.Etag, fence: null, CancellationToken.None);
 
         var conflict = await Assert.ThrowsAsync<InconsistentStateException>(() => counter.Add(1));
         Assert.Equal("1", conflict.ExpectedEtag);

@@ -163,14 +163,36 @@ internal sealed class Catalog : IGrainCallInvoker
         }
     }
 
+    /// <summary>Queues a call that a finished activation never started onto its successor, under the same fence as a dispatch.</summary>
     private void Forward(GrainId grainId, GrainCall call)
     {
-        if (!_ownership.ServesAll && _partitions.GetPartition(grainId) is var partition && !_ownership.IsServing(partition))
+        if (_ownership.ServesAll)
         {
-            call.TryFail(new PartitionMovedException(grainId, partition));
+            ForwardServed(grainId, call);
             return;
         }
 
+        var partition = _partitions.GetPartition(grainId);
+        Interlocked.Increment(ref _dispatching[partition]);
+        try
+        {
+            if (_ownership.IsServing(partition))
+            {
+                ForwardServed(grainId, call);
+            }
+            else
+            {
+                call.TryFail(new PartitionMovedException(grainId, partition));
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _dispatching[partition]);
+        }
+    }
+
+    private void ForwardServed(GrainId grainId, GrainCall call)
+    {
         while (TryGetOrCreate(grainId, call, out var activation))
         {
             if (activation.TryEnqueue(call))

@@ -14,7 +14,13 @@ namespace Runtime.Activation;
 /// <see cref="PersistentStateAttribute"/> parameters, which get a persistent state bound to the activation.
 /// The plan for each class is worked out once.
 /// </summary>
-internal sealed class GrainActivator(IServiceProvider services, IOptions<SiloOptions> options, TimeProvider timeProvider, RuntimeMetrics metrics, PartitionFunction partitions)
+internal sealed class GrainActivator(
+    IServiceProvider services,
+    IOptions<SiloOptions> options,
+    TimeProvider timeProvider,
+    RuntimeMetrics metrics,
+    PartitionFunction partitions,
+    IPartitionOwnership ownership)
 {
     private static readonly MethodInfo s_createState = typeof(GrainActivator).GetMethod(nameof(CreateState), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
@@ -96,7 +102,8 @@ internal sealed class GrainActivator(IServiceProvider services, IOptions<SiloOpt
             partitions.GetPartition(activation.GrainId),
             options.Value.StateSerializerOptions,
             metrics,
-            timeProvider);
+            timeProvider,
+            ownership);
 
     private sealed record ConstructionPlan(ConstructorInfo Constructor, Func<ActivationData, List<IGrainStateLifecycle>, object?>[] Arguments);
 }

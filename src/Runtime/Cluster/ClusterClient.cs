@@ -41,7 +41,7 @@ public sealed class ClusterClient : IAsyncDisposable
         {
             var partitionCount = await WaitForPartitionCountAsync(dataSource, options.RoutingTimeout, cancellationToken).ConfigureAwait(false);
             var services = new ServiceCollection();
-            services.AddSingleton(dataSource);
+            services.AddSingleton(_ => dataSource); // registered by factory, so the container disposes it
             services.AddSingleton(new PartitionFunction(partitionCount));
             services.AddSingleton(loggerFactory ?? NullLoggerFactory.Instance);
             services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));

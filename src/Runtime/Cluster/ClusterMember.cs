@@ -70,12 +70,12 @@ internal sealed partial class ClusterMember(
         await map.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Graceful exit, first half: others stop routing here; this silo stops serving but keeps its leases while grains flush.</summary>
+    /// <summary>Graceful exit, first half: others stop routing here; this silo stops serving but keeps renewing its leases while grains flush.</summary>
     public async Task BeginLeavingAsync(CancellationToken cancellationToken)
     {
         _status = SiloStatus.ShuttingDown;
         await table.SetStatusAsync(identity.Id, SiloStatus.ShuttingDown, cancellationToken).ConfigureAwait(false);
-        await leases.StopServingAsync().ConfigureAwait(false);
+        leases.StopServing();
     }
 
     /// <summary>Graceful exit, second half, after every grain has flushed: release everything at once and say goodbye.</summary>
@@ -126,7 +126,7 @@ internal sealed partial class ClusterMember(
                     }
 
                     var stats = JsonSerializer.Serialize(new SiloStats(metrics.ActivationCounts()), ClusterJson.Options);
-                    await table.HeartbeatAsync(identity.Id, _status, stats, stopping).ConfigureAwait(false);
+                    await table.HeartbeatAsync(Address!, siloOptions.Value.Name, _status, stats, stopping).ConfigureAwait(false);
                     if (await table.ExpireSilosAsync(settings.SiloDeadAfter, settings.DeadSiloRetention, stopping).ConfigureAwait(false) > 0)
                     {
                         leases.Wake();

@@ -39,11 +39,20 @@ internal sealed class ClusterTable(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes the silo's heartbeat, asserting its status (a silo wrongly declared dead comes back) and its stats.</summary>
-    public async Task HeartbeatAsync(string siloId, SiloStatus status, string statsJson, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the silo's heartbeat, asserting its status and stats. A silo wrongly declared dead comes back, and one
+    /// whose row was already deleted as long dead is registered again.
+    /// </summary>
+    public async Task HeartbeatAsync(SiloAddress silo, string name, SiloStatus status, string statsJson, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("UPDATE silos SET heartbeat_at = now(), status = $2, stats = $3::jsonb WHERE id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = siloId });
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO silos (id, name, endpoint, status, stats) VALUES ($1, $2, $3, $4, $5::jsonb)
+            ON CONFLICT (id) DO UPDATE SET heartbeat_at = now(), status = excluded.status, stats = excluded.stats
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = silo.SiloId });
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        command.Parameters.Add(new NpgsqlParameter { Value = silo.Endpoint });
         command.Parameters.Add(new NpgsqlParameter { Value = status.ToString() });
         command.Parameters.Add(new NpgsqlParameter { Value = statsJson });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -115,6 +124,18 @@ internal sealed class ClusterTable(NpgsqlDataSource dataSource)
             cancellationToken,
             siloId,
             partitions.ToArray());
+
+    /// <summary>Releases every partition the database says the silo holds; returns how many.</summary>
+    public async Task<int> ReleaseAllAsync(string siloId, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        var release = new NpgsqlBatchCommand("UPDATE silo_partitions SET owner = NULL, lease_expires_at = NULL WHERE owner = $1");
+        release.Parameters.Add(new NpgsqlParameter { Value = siloId });
+        batch.BatchCommands.Add(release);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {ChangeChannel}"));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return release.RecordsAffected;
+    }
 
     /// <summary>The routing map: each partition with an unexpired lease held by an active silo, and that silo.</summary>
     public async Task<IReadOnlyList<(int Partition, SiloAddress Owner)>> ReadPartitionMapAsync(CancellationToken cancellationToken)

@@ -10,6 +10,9 @@ internal interface IPartitionOwnership
 
     /// <summary>The partitions served now; null when <see cref="ServesAll"/>.</summary>
     IReadOnlyCollection<int>? ServedPartitions { get; }
+
+    /// <summary>The fencing token for state writes of a partition's grains; null when there are no leases to check.</summary>
+    Storage.StorageFence? FenceFor(int partition);
 }
 
 /// <summary>A silo that is the whole cluster: it serves every partition.</summary>
@@ -20,4 +23,6 @@ internal sealed class StandaloneOwnership : IPartitionOwnership
     public bool IsServing(int partition) => true;
 
     public IReadOnlyCollection<int>? ServedPartitions => null;
+
+    public Storage.StorageFence? FenceFor(int partition) => null;
 }

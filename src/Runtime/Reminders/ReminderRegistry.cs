@@ -10,7 +10,8 @@ internal sealed class ReminderRegistry(
     ReminderSchedule schedule,
     IOptions<SiloOptions> options,
     TimeProvider timeProvider,
-    PartitionFunction partitions)
+    PartitionFunction partitions,
+    IPartitionOwnership ownership)
 {
     public async Task<IGrainReminder> RegisterOrUpdateAsync(GrainId grainId, string name, TimeSpan dueTime, TimeSpan period)
     {
@@ -27,7 +28,13 @@ internal sealed class ReminderRegistry(
         start = new DateTimeOffset(start.UtcTicks - (start.UtcTicks % 10), TimeSpan.Zero);
         var entry = new ReminderEntry(grainId, name, partitions.GetPartition(grainId), start, period, start, Etag: 0);
         var etag = await table.UpsertAsync(entry, CancellationToken.None).ConfigureAwait(false);
-        schedule.Set(entry with { Etag = etag });
+
+        // Registered by a call still finishing here while the partition moves: its new owner's poll schedules it.
+        if (ownership.IsServing(entry.Partition))
+        {
+            schedule.Set(entry with { Etag = etag });
+        }
+
         return new ReminderHandle(name);
     }
 

@@ -135,6 +135,13 @@ internal sealed partial class ReminderService(
     private async Task FireAsync(ScheduledReminder reminder, CancellationToken stopping)
     {
         var entry = reminder.Entry;
+        if (!ownership.IsServing(entry.Partition))
+        {
+            // Its partition moved (or lapsed) since it was scheduled: its owner fires it.
+            schedule.RemovePartitions([entry.Partition]);
+            return;
+        }
+
         var tick = s_receiveReminder.CreateCall([entry.Name, new TickStatus(entry.StartAt, entry.Period, entry.DueAt)], context: null, timeProvider.GetTimestamp());
         try
         {

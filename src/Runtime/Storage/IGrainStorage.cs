@@ -10,13 +10,20 @@ public interface IGrainStorage
 
     /// <summary>
     /// Stores <paramref name="json"/> if the stored ETag equals <paramref name="expectedEtag"/> (null: no record may
-    /// exist) and returns the new ETag; otherwise throws <see cref="InconsistentStateException"/>.
+    /// exist) and, when a <paramref name="fence"/> is given, the writer still holds the partition's lease at that
+    /// epoch; returns the new ETag. Otherwise throws <see cref="InconsistentStateException"/>.
     /// </summary>
-    Task<long> WriteAsync(GrainStateKey key, int partition, string json, long? expectedEtag, CancellationToken cancellationToken);
+    Task<long> WriteAsync(GrainStateKey key, int partition, string json, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the record if its ETag equals <paramref name="expectedEtag"/>; otherwise throws <see cref="InconsistentStateException"/>.</summary>
-    Task ClearAsync(GrainStateKey key, long expectedEtag, CancellationToken cancellationToken);
+    /// <summary>Deletes the record under the same conditions as <see cref="WriteAsync"/>.</summary>
+    Task ClearAsync(GrainStateKey key, int partition, long expectedEtag, StorageFence? fence, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A fencing token: the writer's silo and the epoch of its lease on the grain's partition. A write carrying it is
+/// refused once the partition has been claimed by anyone else (or claimed again), however slow or paused the writer.
+/// </summary>
+public sealed record StorageFence(string SiloId, long Epoch);
 
 /// <summary>Identifies one persistent state: a grain can have several, each with its own name.</summary>
 public readonly record struct GrainStateKey(string GrainType, string GrainKey, string StateName)

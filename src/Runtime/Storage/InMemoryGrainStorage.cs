@@ -5,7 +5,7 @@ namespace Runtime.Storage;
 /// <summary>
 /// Grain state in process memory, with the same conditional-write rules as the durable providers. For development
 /// and tests only: everything is lost when the process exits. One instance can outlive silos, so a test can
-/// restart a silo and find its state.
+/// restart a silo and find its state. In-memory silos are standalone, so there are no leases to fence against.
 /// </summary>
 public sealed class InMemoryGrainStorage : IGrainStorage
 {
@@ -14,7 +14,7 @@ public sealed class InMemoryGrainStorage : IGrainStorage
     public Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
         => Task.FromResult(_records.TryGetValue(key, out var record) ? record : null);
 
-    public Task<long> WriteAsync(GrainStateKey key, int partition, string json, long? expectedEtag, CancellationToken cancellationToken)
+    public Task<long> WriteAsync(GrainStateKey key, int partition, string json, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
     {
         if (expectedEtag is null)
         {
@@ -29,7 +29,7 @@ public sealed class InMemoryGrainStorage : IGrainStorage
             : Task.FromException<long>(Conflict(key, expectedEtag));
     }
 
-    public Task ClearAsync(GrainStateKey key, long expectedEtag, CancellationToken cancellationToken)
+    public Task ClearAsync(GrainStateKey key, int partition, long expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
         => _records.TryGetValue(key, out var current) && current.Etag == expectedEtag && _records.TryRemove(KeyValuePair.Create(key, current))
             ? Task.CompletedTask
             : Task.FromException(Conflict(key, expectedEtag));

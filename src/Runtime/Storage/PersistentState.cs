@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Runtime.Activation;
 using Runtime.Diagnostics;
+using Runtime.Partitioning;
 
 namespace Runtime.Storage;
 
@@ -25,6 +26,7 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IGrain
     private readonly JsonTypeInfo<TState> _typeInfo;
     private readonly RuntimeMetrics _metrics;
     private readonly TimeProvider _timeProvider;
+    private readonly IPartitionOwnership _ownership;
 
     private TState _state = new();
     private long? _etag;
@@ -42,7 +44,8 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IGrain
         int partition,
         JsonSerializerOptions serializerOptions,
         RuntimeMetrics metrics,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        IPartitionOwnership ownership)
     {
         _activation = activation;
         _storage = storage;
@@ -51,6 +54,7 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IGrain
         _typeInfo = (JsonTypeInfo<TState>)serializerOptions.GetTypeInfo(typeof(TState));
         _metrics = metrics;
         _timeProvider = timeProvider;
+        _ownership = ownership;
     }
 
     public TState State
@@ -115,11 +119,12 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IGrain
             var started = _timeProvider.GetTimestamp();
             try
             {
+                var fence = _ownership.FenceFor(_partition);
                 if (clears)
                 {
                     if (_etag is { } etag)
                     {
-                        await _storage.ClearAsync(_key, etag, CancellationToken.None);
+                        await _storage.ClearAsync(_key, _partition, etag, fence, CancellationToken.None);
                     }
 
                     _etag = null;
@@ -127,7 +132,7 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IGrain
                 else
                 {
                     var json = JsonSerializer.Serialize(_state, _typeInfo);
-                    _etag = await _storage.WriteAsync(_key, _partition, json, _etag, CancellationToken.None);
+                    _etag = await _storage.WriteAsync(_key, _partition, json, _etag, fence, CancellationToken.None);
                 }
             }
             catch (Exception exception)

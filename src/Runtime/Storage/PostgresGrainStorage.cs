@@ -20,21 +20,24 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
             : null;
     }
 
-    public async Task<long> WriteAsync(GrainStateKey key, int partition, string json, long? expectedEtag, CancellationToken cancellationToken)
+    public async Task<long> WriteAsync(GrainStateKey key, int partition, string json, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
     {
         NpgsqlCommand command;
         if (expectedEtag is null)
         {
-            command = KeyCommand("INSERT INTO grain_state (grain_type, grain_key, state_name, partition, etag, state) VALUES ($1, $2, $3, $4, 1, $5) ON CONFLICT DO NOTHING", key);
+            command = KeyCommand(
+                $"INSERT INTO grain_state (grain_type, grain_key, state_name, partition, etag, state) SELECT $1, $2, $3, $4, 1, $5 {FenceCondition(fence, "WHERE")} ON CONFLICT DO NOTHING",
+                key);
             command.Parameters.Add(new NpgsqlParameter { Value = partition });
         }
         else
         {
-            command = KeyCommand($"UPDATE grain_state SET etag = etag + 1, state = $5, updated_at = now() WHERE {KeyCondition} AND etag = $4", key);
+            command = KeyCommand($"UPDATE grain_state SET etag = etag + 1, state = $5, updated_at = now() WHERE {KeyCondition} AND etag = $4 {FenceCondition(fence, "AND")}", key);
             command.Parameters.Add(new NpgsqlParameter { Value = expectedEtag.Value });
         }
 
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json });
+        AddFence(command, fence, partition);
         await using (command.ConfigureAwait(false))
         {
             if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
@@ -43,27 +46,46 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
             }
         }
 
-        throw await ConflictAsync(key, expectedEtag, cancellationToken).ConfigureAwait(false);
+        throw await ConflictAsync(key, partition, expectedEtag, fence, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task ClearAsync(GrainStateKey key, long expectedEtag, CancellationToken cancellationToken)
+    public async Task ClearAsync(GrainStateKey key, int partition, long expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
     {
-        await using (var command = KeyCommand($"DELETE FROM grain_state WHERE {KeyCondition} AND etag = $4", key))
+        await using (var command = KeyCommand($"DELETE FROM grain_state WHERE {KeyCondition} AND etag = $4 {FenceCondition(fence, "AND", firstParameter: 5)}", key))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = expectedEtag });
+            AddFence(command, fence, partition);
             if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
             {
                 return;
             }
         }
 
-        throw await ConflictAsync(key, expectedEtag, cancellationToken).ConfigureAwait(false);
+        throw await ConflictAsync(key, partition, expectedEtag, fence, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<InconsistentStateException> ConflictAsync(GrainStateKey key, long? expectedEtag, CancellationToken cancellationToken)
+    /// <summary>The lease check, in the same statement as the write: the writer must hold the partition at its epoch.</summary>
+    private static string FenceCondition(StorageFence? fence, string keyword, int firstParameter = 6)
+        => fence is null
+            ? ""
+            : $"{keyword} EXISTS (SELECT 1 FROM silo_partitions WHERE partition = ${firstParameter} AND owner = ${firstParameter + 1} AND epoch = ${firstParameter + 2})";
+
+    private static void AddFence(NpgsqlCommand command, StorageFence? fence, int partition)
+    {
+        if (fence is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = partition });
+            command.Parameters.Add(new NpgsqlParameter { Value = fence.SiloId });
+            command.Parameters.Add(new NpgsqlParameter { Value = fence.Epoch });
+        }
+    }
+
+    private async Task<InconsistentStateException> ConflictAsync(GrainStateKey key, int partition, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
     {
         var current = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
-        return StorageConflict.Create(key, expectedEtag, current?.Etag);
+        return fence is not null && current?.Etag == expectedEtag
+            ? StorageConflict.Fenced(key, partition, fence)
+            : StorageConflict.Create(key, expectedEtag, current?.Etag);
     }
 
     private NpgsqlCommand KeyCommand(string sql, GrainStateKey key)

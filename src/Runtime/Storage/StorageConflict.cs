@@ -11,5 +11,8 @@ internal static class StorageConflict
             expectedEtag?.ToString(CultureInfo.InvariantCulture),
             currentEtag?.ToString(CultureInfo.InvariantCulture));
 
+    public static InconsistentStateException Fenced(GrainStateKey key, int partition, StorageFence fence)
+        => new($"State {key} was not written: silo {fence.SiloId} no longer holds partition {partition} at epoch {fence.Epoch}.", null, null);
+
     private static string Format(long? etag) => etag?.ToString(CultureInfo.InvariantCulture) ?? "no record";
 }

@@ -46,7 +46,7 @@ public sealed class FaultInjectingGrainStorage(IGrainStorage inner) : IGrainStor
 
     public Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken) => inner.ReadAsync(key, cancellationToken);
 
-    public async Task<long> WriteAsync(GrainStateKey key, int partition, string json, long? expectedEtag, CancellationToken cancellationToken)
+    public async Task<long> WriteAsync(GrainStateKey key, int partition, string json, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
     {
         Task? hold = null;
         Exception? failure;
@@ -69,8 +69,9 @@ public sealed class FaultInjectingGrainStorage(IGrainStorage inner) : IGrainStor
             await hold;
         }
 
-        return failure is null ? await inner.WriteAsync(key, partition, json, expectedEtag, cancellationToken) : throw failure;
+        return failure is null ? await inner.WriteAsync(key, partition, json, expectedEtag, fence, cancellationToken) : throw failure;
     }
 
-    public Task ClearAsync(GrainStateKey key, long expectedEtag, CancellationToken cancellationToken) => inner.ClearAsync(key, expectedEtag, cancellationToken);
+    public Task ClearAsync(GrainStateKey key, int partition, long expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
+        => inner.ClearAsync(key, partition, expectedEtag, fence, cancellationToken);
 }

@@ -59,9 +59,14 @@ internal sealed class Http2GrainTransport : IGrainTransport, IDisposable
         {
             return new TransportOutcome.NotDelivered($"{target} is unreachable: {exception.Message}");
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
         {
             return new TransportOutcome.Failed(new TimeoutException($"{method.DisplayName} on grain {grainId} (at {target}) did not complete within {_callTimeout}."));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Neither the caller nor the call's deadline: the handler gave up connecting, so nothing was sent.
+            return new TransportOutcome.NotDelivered($"{target} did not accept a connection in time.");
         }
         catch (HttpRequestException exception)
         {
