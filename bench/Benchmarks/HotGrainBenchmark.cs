@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Runtime;
 using Runtime.Storage;
@@ -62,6 +64,27 @@ public static class HotGrainBenchmark
             Report(shared);
         }
 
+        // The same grain with the runtime's statements unprepared: the before of the prepared-statements change.
+        var unpreparedOptions = new TestClusterOptions
+        {
+            PostgresConnectionString = grainDatabase,
+            ConfigureServices = services => services.Replace(ServiceDescriptor.Singleton(_ => NpgsqlDataSource.Create(grainDatabase))),
+        };
+        unpreparedOptions.GrainAssemblies.Add(typeof(HotProductGrain).Assembly);
+        await using (var cluster = await TestCluster.StartAsync(unpreparedOptions))
+        {
+            foreach (var callers in callerCounts.Where(c => c is 1 or 64))
+            {
+                var product = cluster.GrainFactory.GetGrain<IHotProductGrain>($"unprepared-{callers}");
+                await product.Restock(long.MaxValue / 2);
+                using var writes = new StorageWriteCounter();
+                var result = await Measurement.RunAsync("grain: reserve, statements unprepared", callers, duration, _ => product.ReserveOne);
+                results.Add(result);
+                extras[(result.Scenario, callers)] = (writes.Writes, writes.Writes == 0 ? 0 : Math.Round((double)writes.Callers / writes.Writes, 1));
+                Report(result);
+            }
+        }
+
         var rowDatabase = await server.CreateDatabaseAsync("rows");
         await using (var dataSource = NpgsqlDataSource.Create(rowDatabase))
         {
@@ -85,7 +108,7 @@ public static class HotGrainBenchmark
             }
         }
 
-        var grainAt64 = results.Single(r => r.Scenario.StartsWith("grain: reserve", StringComparison.Ordinal) && r.Callers == 64).OpsPerSecond;
+        var grainAt64 = results.Single(r => r.Scenario.StartsWith("grain: reserve (", StringComparison.Ordinal) && r.Callers == 64).OpsPerSecond;
         var atomicAt64 = results.Single(r => r.Scenario.StartsWith("postgres: atomic", StringComparison.Ordinal) && r.Callers == 64).OpsPerSecond;
         var localCalls = results.Where(r => r.Scenario.Contains("one grain per caller", StringComparison.Ordinal)).Max(r => r.OpsPerSecond);
         var ratio = Math.Round(grainAt64 / atomicAt64, 1);

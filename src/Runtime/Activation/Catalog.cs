@@ -16,10 +16,11 @@ namespace Runtime.Activation;
 /// this silo serves the grain's partition.
 /// </summary>
 /// <remarks>
-/// Handing a partition to another silo must not race a call that is creating an activation of it. A dispatch counts
-/// itself in for its partition before checking the fence, and the hand-off, after fencing, waits until no dispatch
-/// is counted in before it looks for the partition's activations: either the dispatch saw the fence, or the hand-off
-/// sees its activation. Both sides use interlocked operations, so neither read can be reordered before its write.
+/// Handing a partition to another silo must not race a call that is creating an activation of it. The hand-off fences
+/// the partition and then looks for its activations; a call that creates an activation inserts it and then checks
+/// the fence again, each side with a full barrier between its write and its read. Either the creator sees the fence
+/// (and deactivates what it created) or the hand-off sees the activation (and waits for it). Calls to existing
+/// activations need no such care: the hand-off deactivates those, and deactivation lets running calls finish.
 /// </remarks>
 internal sealed class Catalog : IGrainCallInvoker
 {
@@ -28,7 +29,6 @@ internal sealed class Catalog : IGrainCallInvoker
     private readonly ActivationServices _services;
     private readonly PartitionFunction _partitions;
     private readonly IPartitionOwnership _ownership;
-    private readonly int[] _dispatching;
     private volatile bool _acceptingCalls;
 
     public Catalog(
@@ -46,7 +46,6 @@ internal sealed class Catalog : IGrainCallInvoker
         _registry = registry;
         _partitions = partitions;
         _ownership = ownership;
-        _dispatching = new int[partitions.PartitionCount];
         _services = new ActivationServices(this, grainFactory, options.Value, timeProvider, activator, reminders, metrics, activationLogger);
     }
 
@@ -57,31 +56,31 @@ internal sealed class Catalog : IGrainCallInvoker
 
     public void Start() => _acceptingCalls = true;
 
-    public Task Invoke(GrainId grainId, GrainMethod method, object?[] arguments)
-        => Dispatch(grainId, method.CreateCall(arguments, RequestContext.Current, _services.TimeProvider.GetTimestamp()));
+    public Task Invoke(GrainId grainId, int partition, GrainMethod method, object?[] arguments)
+        => Dispatch(grainId, partition, method.CreateCall(arguments, RequestContext.Current, _services.TimeProvider.GetTimestamp()));
 
-    public Task Dispatch(GrainId grainId, GrainCall call)
+    public Task Dispatch(GrainId grainId, int partition, GrainCall call)
     {
-        if (_ownership.ServesAll)
+        if (!_ownership.ServesAll && !_ownership.IsServing(partition))
         {
-            return DispatchServed(grainId, call);
+            call.TryFail(new PartitionMovedException(grainId, partition));
+            return call.Task;
         }
 
-        var partition = _partitions.GetPartition(grainId);
-        Interlocked.Increment(ref _dispatching[partition]);
-        try
+        while (true)
         {
-            if (!_ownership.IsServing(partition))
+            if (!TryGetOrCreate(grainId, partition, call, out var activation))
             {
-                call.TryFail(new PartitionMovedException(grainId, partition));
                 return call.Task;
             }
 
-            return DispatchServed(grainId, call);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _dispatching[partition]);
+            if (activation.Invoke(call) is { } task)
+            {
+                return task;
+            }
+
+            // That activation has just finished deactivating; take it out ourselves rather than spin until it does.
+            _activations.TryRemove(KeyValuePair.Create(grainId, activation));
         }
     }
 
@@ -92,15 +91,9 @@ internal sealed class Catalog : IGrainCallInvoker
     public async Task DeactivatePartitionsAsync(IReadOnlyCollection<int> partitions)
     {
         var handedOff = partitions.ToHashSet();
-        foreach (var partition in handedOff)
-        {
-            var wait = new SpinWait();
-            while (Volatile.Read(ref _dispatching[partition]) != 0)
-            {
-                wait.SpinOnce();
-            }
-        }
 
+        // Pairs with the barrier in TryGetOrCreate: the fence was written before this first look.
+        Interlocked.MemoryBarrier();
         var reason = new DeactivationReason(DeactivationReasonCode.PartitionMoved, "The grain's partition moved to another silo.");
         while (Activations.Where(a => handedOff.Contains(a.Partition)).ToArray() is { Length: > 0 } leaving)
         {
@@ -116,32 +109,13 @@ internal sealed class Catalog : IGrainCallInvoker
     /// <summary>Stops taking calls at once and leaves activations as they are: the in-process stand-in for kill -9.</summary>
     public void Halt() => _acceptingCalls = false;
 
-    private Task DispatchServed(GrainId grainId, GrainCall call)
-    {
-        while (true)
-        {
-            if (!TryGetOrCreate(grainId, call, out var activation))
-            {
-                return call.Task;
-            }
-
-            if (activation.Invoke(call) is { } task)
-            {
-                return task;
-            }
-
-            // That activation has just finished deactivating; take it out ourselves rather than spin until it does.
-            _activations.TryRemove(KeyValuePair.Create(grainId, activation));
-        }
-    }
-
     /// <summary>Removes a finished activation and delivers the calls it never started to its successor.</summary>
     public void OnDeactivated(ActivationData activation, IReadOnlyList<GrainCall> undelivered)
     {
         _activations.TryRemove(KeyValuePair.Create(activation.GrainId, activation));
         foreach (var call in undelivered.Where(c => c.IsForwardable))
         {
-            Forward(activation.GrainId, call);
+            Forward(activation.GrainId, activation.Partition, call);
         }
     }
 
@@ -164,36 +138,15 @@ internal sealed class Catalog : IGrainCallInvoker
     }
 
     /// <summary>Queues a call that a finished activation never started onto its successor, under the same fence as a dispatch.</summary>
-    private void Forward(GrainId grainId, GrainCall call)
+    private void Forward(GrainId grainId, int partition, GrainCall call)
     {
-        if (_ownership.ServesAll)
+        if (!_ownership.ServesAll && !_ownership.IsServing(partition))
         {
-            ForwardServed(grainId, call);
+            call.TryFail(new PartitionMovedException(grainId, partition));
             return;
         }
 
-        var partition = _partitions.GetPartition(grainId);
-        Interlocked.Increment(ref _dispatching[partition]);
-        try
-        {
-            if (_ownership.IsServing(partition))
-            {
-                ForwardServed(grainId, call);
-            }
-            else
-            {
-                call.TryFail(new PartitionMovedException(grainId, partition));
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _dispatching[partition]);
-        }
-    }
-
-    private void ForwardServed(GrainId grainId, GrainCall call)
-    {
-        while (TryGetOrCreate(grainId, call, out var activation))
+        while (TryGetOrCreate(grainId, partition, call, out var activation))
         {
             if (activation.TryEnqueue(call))
             {
@@ -204,10 +157,7 @@ internal sealed class Catalog : IGrainCallInvoker
         }
     }
 
-    private ActivationData CreateActivation(GrainId grainId)
-        => new(grainId, _partitions.GetPartition(grainId), _registry.Get(grainId.Type), _services);
-
-    private bool TryGetOrCreate(GrainId grainId, GrainCall call, out ActivationData activation)
+    private bool TryGetOrCreate(GrainId grainId, int partition, GrainCall call, out ActivationData activation)
     {
         if (!_acceptingCalls)
         {
@@ -216,10 +166,15 @@ internal sealed class Catalog : IGrainCallInvoker
             return false;
         }
 
+        if (_activations.TryGetValue(grainId, out activation!))
+        {
+            return true;
+        }
+
+        ActivationData created;
         try
         {
-            activation = _activations.GetOrAdd(grainId, static (id, catalog) => catalog.CreateActivation(id), this);
-            return true;
+            created = new ActivationData(grainId, partition, _registry.Get(grainId.Type), _services);
         }
         catch (Exception exception)
         {
@@ -227,5 +182,23 @@ internal sealed class Catalog : IGrainCallInvoker
             activation = null!;
             return false;
         }
+
+        activation = _activations.GetOrAdd(grainId, created);
+        if (!ReferenceEquals(activation, created) || _ownership.ServesAll)
+        {
+            return true;
+        }
+
+        // Pairs with the barrier in DeactivatePartitionsAsync (see the remarks on this class).
+        Interlocked.MemoryBarrier();
+        if (_ownership.IsServing(partition))
+        {
+            return true;
+        }
+
+        // Fenced meanwhile: retire it the normal way, so a call another dispatcher already queued on it is refused too.
+        created.Deactivate(new DeactivationReason(DeactivationReasonCode.PartitionMoved, "The grain's partition moved to another silo."));
+        call.TryFail(new PartitionMovedException(grainId, partition));
+        return false;
     }
 }

@@ -51,7 +51,7 @@ public sealed class ClusterClient : IAsyncDisposable
                 services.Configure(configure);
             }
 
-            services.AddSingleton<IGrainFactory>(sp => new GrainFactory(sp.GetRequiredService<IGrainCallInvoker>()));
+            services.AddSingleton<IGrainFactory>(sp => new GrainFactory(sp.GetRequiredService<IGrainCallInvoker>(), sp.GetRequiredService<PartitionFunction>()));
             var provider = services.BuildServiceProvider();
             await provider.GetRequiredService<PartitionMap>().StartAsync(cancellationToken).ConfigureAwait(false);
             return new ClusterClient(provider);

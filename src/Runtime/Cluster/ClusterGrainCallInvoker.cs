@@ -19,7 +19,6 @@ namespace Runtime.Cluster;
 internal sealed partial class ClusterGrainCallInvoker(
     PartitionMap map,
     IGrainTransport transport,
-    PartitionFunction partitions,
     IOptions<ClusterOptions> options,
     [FromKeyedServices(ClusterClock.Key)] TimeProvider clock,
     ILogger<ClusterGrainCallInvoker> logger,
@@ -28,17 +27,16 @@ internal sealed partial class ClusterGrainCallInvoker(
     private static readonly TimeSpan s_firstBackoff = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromMilliseconds(500);
 
-    public Task Invoke(GrainId grainId, GrainMethod method, object?[] arguments) => method.Route(this, grainId, arguments);
+    public Task Invoke(GrainId grainId, int partition, GrainMethod method, object?[] arguments) => method.Route(this, grainId, partition, arguments);
 
-    Task IGrainCallRouter.Route<TResult>(GrainMethod method, GrainId grainId, object?[] arguments)
+    Task IGrainCallRouter.Route<TResult>(GrainMethod method, GrainId grainId, int partition, object?[] arguments)
     {
-        var partition = partitions.GetPartition(grainId);
         var context = RequestContext.Current;
         if (localSilo is { } local && local.Ownership.IsServing(partition))
         {
             // The common case in a silo: no wrapper unless the local call fails in a way that calls for rerouting.
             var call = method.CreateCall(arguments, context, clock.GetTimestamp());
-            var turn = local.Catalog.Dispatch(grainId, call);
+            var turn = local.Catalog.Dispatch(grainId, partition, call);
             return turn.IsCompletedSuccessfully ? turn : CompleteLocallyOrRouteAsync<TResult>(turn, call, method, grainId, partition, arguments, context);
         }
 
@@ -76,7 +74,7 @@ internal sealed partial class ClusterGrainCallInvoker(
             else if (localSilo is { } local && owner.SiloId == local.SiloId)
             {
                 var call = method.CreateCall(arguments, context, clock.GetTimestamp());
-                var turn = local.Catalog.Dispatch(grainId, call);
+                var turn = local.Catalog.Dispatch(grainId, partition, call);
                 try
                 {
                     await turn.ConfigureAwait(false);

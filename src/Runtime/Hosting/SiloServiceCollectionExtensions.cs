@@ -50,7 +50,7 @@ public static class SiloServiceCollectionExtensions
         // UsePostgres makes it a cluster member, replacing both.
         services.TryAddSingleton<IPartitionOwnership, StandaloneOwnership>();
         services.TryAddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<Catalog>());
-        services.AddSingleton<IGrainFactory>(sp => new GrainFactory(sp.GetRequiredService<IGrainCallInvoker>()));
+        services.AddSingleton<IGrainFactory>(sp => new GrainFactory(sp.GetRequiredService<IGrainCallInvoker>(), sp.GetRequiredService<PartitionFunction>()));
         services.AddSingleton(sp => new Lazy<IGrainFactory>(sp.GetRequiredService<IGrainFactory>));
         services.AddSingleton<Silo>();
         services.AddHostedService(sp => sp.GetRequiredService<Silo>());

@@ -1,9 +1,10 @@
 using Runtime.Metadata;
+using Runtime.Partitioning;
 
 namespace Runtime.Invocation;
 
 /// <summary>Creates grain references that deliver their calls through one invoker.</summary>
-internal sealed class GrainFactory(IGrainCallInvoker invoker) : IGrainFactory
+internal sealed class GrainFactory(IGrainCallInvoker invoker, PartitionFunction partitions) : IGrainFactory
 {
     public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey
     {
@@ -14,12 +15,9 @@ internal sealed class GrainFactory(IGrainCallInvoker invoker) : IGrainFactory
             throw new ArgumentException($"{typeof(TGrainInterface).Name} is implemented by many grain types; it does not name one.");
         }
 
-        return GrainProxy.Create<TGrainInterface>(new GrainId(metadata.GrainType, key), metadata, invoker);
+        var grainId = new GrainId(metadata.GrainType, key);
+        return GrainProxy.Create<TGrainInterface>(grainId, partitions.GetPartition(grainId), metadata, invoker);
     }
-
-    /// <summary>A reference through a system interface, such as IRemindable, to a grain whose type is already known.</summary>
-    public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId) where TGrainInterface : IGrain
-        => GrainProxy.Create<TGrainInterface>(grainId, InterfaceMetadataOf<TGrainInterface>.Value, invoker);
 
     private static class InterfaceMetadataOf<T>
     {

@@ -15,18 +15,22 @@ public class GrainProxy : DispatchProxy
     /// <summary>The identity of the grain this reference points at.</summary>
     public GrainId GrainId { get; private set; }
 
-    internal static TGrainInterface Create<TGrainInterface>(GrainId grainId, GrainInterfaceMetadata grainInterface, IGrainCallInvoker invoker)
+    /// <summary>The grain's partition, hashed once per reference rather than once per call.</summary>
+    internal int Partition { get; private set; }
+
+    internal static TGrainInterface Create<TGrainInterface>(GrainId grainId, int partition, GrainInterfaceMetadata grainInterface, IGrainCallInvoker invoker)
     {
         var reference = Create<TGrainInterface, GrainProxy>();
         var proxy = (GrainProxy)(object)reference!;
         proxy.GrainId = grainId;
+        proxy.Partition = partition;
         proxy._interface = grainInterface;
         proxy._invoker = invoker;
         return reference;
     }
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-        => _invoker.Invoke(GrainId, _interface.GetMethod(targetMethod!), args ?? []);
+        => _invoker.Invoke(GrainId, Partition, _interface.GetMethod(targetMethod!), args ?? []);
 
     public override string ToString() => GrainId.ToString();
 

@@ -8,5 +8,5 @@ namespace Runtime.Invocation;
 /// </summary>
 internal interface IGrainCallInvoker
 {
-    Task Invoke(GrainId grainId, GrainMethod method, object?[] arguments);
+    Task Invoke(GrainId grainId, int partition, GrainMethod method, object?[] arguments);
 }

@@ -41,7 +41,7 @@ internal abstract class GrainMethod
     public abstract GrainCall CreateCall(object?[] arguments, RequestContext? context, long timestamp);
 
     /// <summary>Hands the call to a router as a task of this method's exact return type.</summary>
-    public abstract Task Route(IGrainCallRouter router, GrainId grainId, object?[] arguments);
+    public abstract Task Route(IGrainCallRouter router, GrainId grainId, int partition, object?[] arguments);
 
     /// <summary>The JSON of a successfully completed turn's result (<c>null</c> for a method without one).</summary>
     public abstract byte[] SerializeResult(Task completedTurn);
@@ -94,7 +94,8 @@ internal sealed class GrainMethod<TResult>(MethodInfo method, Type? resultType) 
     public override GrainCall CreateCall(object?[] arguments, RequestContext? context, long timestamp)
         => new MethodCall<TResult>(this, arguments, context, timestamp);
 
-    public override Task Route(IGrainCallRouter router, GrainId grainId, object?[] arguments) => router.Route<TResult>(this, grainId, arguments);
+    public override Task Route(IGrainCallRouter router, GrainId grainId, int partition, object?[] arguments)
+        => router.Route<TResult>(this, grainId, partition, arguments);
 
     public override byte[] SerializeResult(Task completedTurn)
         => ResultType is null
@@ -105,5 +106,5 @@ internal sealed class GrainMethod<TResult>(MethodInfo method, Type? resultType) 
 /// <summary>Delivers calls whose result it must produce itself, as a typed task (a remote call's result arrives as JSON).</summary>
 internal interface IGrainCallRouter
 {
-    Task Route<TResult>(GrainMethod method, GrainId grainId, object?[] arguments);
+    Task Route<TResult>(GrainMethod method, GrainId grainId, int partition, object?[] arguments);
 }

@@ -145,7 +145,7 @@ internal sealed partial class ReminderService(
         var tick = s_receiveReminder.CreateCall([entry.Name, new TickStatus(entry.StartAt, entry.Period, entry.DueAt)], context: null, timeProvider.GetTimestamp());
         try
         {
-            await catalog.Dispatch(entry.GrainId, tick).ConfigureAwait(false);
+            await catalog.Dispatch(entry.GrainId, entry.Partition, tick).ConfigureAwait(false);
         }
         catch (Exception) when (stopping.IsCancellationRequested)
         {

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Runtime.Activation;
 using Runtime.Metadata;
+using Runtime.Partitioning;
 
 namespace Runtime.Cluster.Transport;
 
@@ -21,6 +22,7 @@ namespace Runtime.Cluster.Transport;
 internal sealed class GrainCallServer(
     Catalog catalog,
     GrainMethodRegistry methods,
+    PartitionFunction partitions,
     IOptions<ClusterOptions> options,
     ILoggerFactory loggerFactory,
     TimeProvider timeProvider) : IAsyncDisposable
@@ -101,7 +103,7 @@ internal sealed class GrainCallServer(
         // An idle grain runs the call inline on this thread, so the request context must be this call's.
         RequestContext.Current = request.Context;
         var call = request.Method.CreateCall(request.Arguments, request.Context, timeProvider.GetTimestamp());
-        var turn = catalog.Dispatch(request.GrainId, call);
+        var turn = catalog.Dispatch(request.GrainId, partitions.GetPartition(request.GrainId), call);
         try
         {
             await turn.ConfigureAwait(false);
