@@ -40,13 +40,8 @@ public sealed class ClusterTests
         await using var observer = await ClusterObserver.StartAsync(cluster.ConnectionString!);
         var before = await observer.WaitUntilBalancedAsync(RunningSiloIds(cluster), GrainProbe.WaitLimit);
         var client = await cluster.Cluster.GetClientAsync();
-        var added = new ConcurrentDictionary<int, int>();
-        await using var load = CallLoad.Start(16, async (worker, iteration) =>
-        {
-            var key = (int)((worker * 7919 + iteration) % 200);
-            await client.GrainFactory.GetGrain<IPlacementGrain>($"join-{key}").Add(1);
-            added.AddOrUpdate(key, 1, (_, n) => n + 1);
-        });
+        var added = new ConcurrentDictionary<string, int>();
+        await using var load = CounterLoad(client, "join", grains: 200, added);
         await load.AdvanceAsync(500);
 
         var joined = await cluster.Cluster.StartSiloAsync();
@@ -58,10 +53,7 @@ public sealed class ClusterTests
         var moved = before.Count(pair => after[pair.Key] != pair.Value);
         Assert.Equal(after.Count(pair => pair.Value == joined.SiloId), moved);
         Assert.InRange(moved, 1024 / 8, 1024 * 3 / 10);
-        foreach (var (key, count) in added)
-        {
-            Assert.Equal(count, await client.GrainFactory.GetGrain<IPlacementGrain>($"join-{key}").Value());
-        }
+        await AssertCountersAsync(client, added);
     }
 
     [Fact]
@@ -69,13 +61,8 @@ public sealed class ClusterTests
     {
         await using var cluster = await GrainTestCluster.StartAsync(postgres: true, silos: 3);
         var client = await cluster.Cluster.GetClientAsync();
-        var added = new ConcurrentDictionary<int, int>();
-        await using var load = CallLoad.Start(16, async (worker, iteration) =>
-        {
-            var key = (int)((worker * 7919 + iteration) % 300);
-            await client.GrainFactory.GetGrain<IPlacementGrain>($"drain-{key}").Add(1);
-            added.AddOrUpdate(key, 1, (_, n) => n + 1);
-        });
+        var added = new ConcurrentDictionary<string, int>();
+        await using var load = CounterLoad(client, "drain", grains: 300, added);
         await load.AdvanceAsync(1_000);
         var leaving = cluster.Cluster.Silos[1];
         var hostedThere = leaving.ActivatedGrains().Count(g => g.Type == "placement");
@@ -86,10 +73,7 @@ public sealed class ClusterTests
 
         Assert.True(hostedThere > 0, "The stopped silo hosted none of the grains under load.");
         Assert.Empty(load.Failures);
-        foreach (var (key, count) in added)
-        {
-            Assert.Equal(count, await client.GrainFactory.GetGrain<IPlacementGrain>($"drain-{key}").Value());
-        }
+        await AssertCountersAsync(client, added);
     }
 
     [Fact]
@@ -268,4 +252,22 @@ public sealed class ClusterTests
     }
 
     private static IEnumerable<string> RunningSiloIds(GrainTestCluster cluster) => cluster.Cluster.Silos.Where(s => s.IsRunning).Select(s => s.SiloId!);
+
+    /// <summary>16 workers adding 1 to counters spread over <paramref name="grains"/> grains, tallying every confirmed add.</summary>
+    private static CallLoad CounterLoad(ClusterClient client, string prefix, int grains, ConcurrentDictionary<string, int> added)
+        => CallLoad.Start(16, async (worker, iteration) =>
+        {
+            var key = $"{prefix}-{(worker * 7919 + iteration) % grains}";
+            await client.GrainFactory.GetGrain<IPlacementGrain>(key).Add(1);
+            added.AddOrUpdate(key, 1, (_, n) => n + 1);
+        });
+
+    /// <summary>Every counter holds exactly the adds confirmed to callers: nothing lost, nothing applied twice.</summary>
+    private static async Task AssertCountersAsync(ClusterClient client, ConcurrentDictionary<string, int> added)
+    {
+        foreach (var (key, count) in added)
+        {
+            Assert.Equal(count, await client.GrainFactory.GetGrain<IPlacementGrain>(key).Value());
+        }
+    }
 }
