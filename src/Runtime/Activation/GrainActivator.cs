@@ -11,8 +11,9 @@ namespace Runtime.Activation;
 
 /// <summary>
 /// Constructs grain instances: constructor parameters come from the silo's services, except
-/// <see cref="PersistentStateAttribute"/> parameters, which get a persistent state bound to the activation.
-/// The plan for each class is worked out once.
+/// <see cref="PersistentStateAttribute"/> parameters, which get a persistent state bound to the activation, stored by
+/// the state type's own <see cref="IGrainStateStore{TState}"/> if the silo has one, else as JSON. The plan for each
+/// class is worked out once.
 /// </summary>
 internal sealed class GrainActivator(
     IServiceProvider services,
@@ -81,26 +82,30 @@ internal sealed class GrainActivator(
             throw new InvalidOperationException($"Grain class {grainClass.FullName} has two persistent states named '{attribute.StateName}'.");
         }
 
+        var stateType = type.GetGenericArguments()[0];
         var storageName = attribute.StorageName ?? GrainStorageNames.Default;
-        var storage = services.GetKeyedService<IGrainStorage>(storageName)
-            ?? throw new InvalidOperationException($"Grain class {grainClass.FullName}: no grain storage named '{storageName}' is configured.");
-        var create = s_createState.MakeGenericMethod(type.GetGenericArguments()[0])
-            .CreateDelegate<Func<ActivationData, IGrainStorage, string, IGrainStateLifecycle>>(this);
+        var store = services.GetKeyedService(typeof(IGrainStateStore<>).MakeGenericType(stateType), storageName)
+            ?? Activator.CreateInstance(
+                typeof(JsonGrainStateStore<>).MakeGenericType(stateType),
+                services.GetKeyedService<IGrainStorage>(storageName)
+                    ?? throw new InvalidOperationException($"Grain class {grainClass.FullName}: no grain storage named '{storageName}' is configured."),
+                options.Value.StateSerializerOptions)!;
+        var create = s_createState.MakeGenericMethod(stateType)
+            .CreateDelegate<Func<ActivationData, object, string, IGrainStateLifecycle>>(this);
         return (activation, states) =>
         {
-            var state = create(activation, storage, attribute.StateName);
+            var state = create(activation, store, attribute.StateName);
             states.Add(state);
             return state;
         };
     }
 
-    private IGrainStateLifecycle CreateState<TState>(ActivationData activation, IGrainStorage storage, string stateName) where TState : class, new()
+    private IGrainStateLifecycle CreateState<TState>(ActivationData activation, object store, string stateName) where TState : class, new()
         => new PersistentState<TState>(
             activation,
-            storage,
+            (IGrainStateStore<TState>)store,
             new GrainStateKey(activation.GrainId.Type, activation.GrainId.Key, stateName),
             partitions.GetPartition(activation.GrainId),
-            options.Value.StateSerializerOptions,
             metrics,
             timeProvider,
             ownership);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Runtime.Activation;
 using Runtime.Diagnostics;
 using Runtime.Partitioning;
@@ -20,10 +18,9 @@ namespace Runtime.Storage;
 internal sealed class PersistentState<TState> : IPersistentState<TState>, IGrainStateLifecycle where TState : class, new()
 {
     private readonly ActivationData _activation;
-    private readonly IGrainStorage _storage;
+    private readonly IGrainStateStore<TState> _store;
     private readonly GrainStateKey _key;
     private readonly int _partition;
-    private readonly JsonTypeInfo<TState> _typeInfo;
     private readonly RuntimeMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private readonly IPartitionOwnership _ownership;
@@ -39,19 +36,17 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IGrain
 
     public PersistentState(
         ActivationData activation,
-        IGrainStorage storage,
+        IGrainStateStore<TState> store,
         GrainStateKey key,
         int partition,
-        JsonSerializerOptions serializerOptions,
         RuntimeMetrics metrics,
         TimeProvider timeProvider,
         IPartitionOwnership ownership)
     {
         _activation = activation;
-        _storage = storage;
+        _store = store;
         _key = key;
         _partition = partition;
-        _typeInfo = (JsonTypeInfo<TState>)serializerOptions.GetTypeInfo(typeof(TState));
         _metrics = metrics;
         _timeProvider = timeProvider;
         _ownership = ownership;
@@ -71,8 +66,8 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IGrain
     {
         ThrowIfFailed();
         await WhenWritesSettled();
-        var stored = await _storage.ReadAsync(_key, CancellationToken.None);
-        _state = stored is null ? new TState() : JsonSerializer.Deserialize(stored.Json, _typeInfo) ?? new TState();
+        var stored = await _store.ReadAsync(_key, CancellationToken.None);
+        _state = stored?.State ?? new TState();
         _etag = stored?.Etag;
     }
 
@@ -124,15 +119,14 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IGrain
                 {
                     if (_etag is { } etag)
                     {
-                        await _storage.ClearAsync(_key, _partition, etag, fence, CancellationToken.None);
+                        await _store.ClearAsync(_key, _partition, etag, fence, CancellationToken.None);
                     }
 
                     _etag = null;
                 }
                 else
                 {
-                    var json = JsonSerializer.Serialize(_state, _typeInfo);
-                    _etag = await _storage.WriteAsync(_key, _partition, json, _etag, fence, CancellationToken.None);
+                    _etag = await _store.WriteAsync(_key, _partition, _state, _etag, fence, CancellationToken.None);
                 }
             }
             catch (Exception exception)
