@@ -72,5 +72,17 @@ public sealed class TestSilo
         return serving.Task.ContinueWith(_ => leases.PartitionsAcquired -= OnAcquired, TaskScheduler.Default);
     }
 
+    /// <summary>Counts reminder ticks this silo delivered and advanced to their next due time.</summary>
+    public MetricRecorder RecordAdvancedReminderTicks() => new(Services, "runtime.reminder.ticks", "outcome=advanced");
+
+    /// <summary>
+    /// Counts reminder ticks this silo delivered, whether the reminder then moved to its next tick or the grain
+    /// changed or removed it during the tick.
+    /// </summary>
+    public MetricRecorder RecordDeliveredReminderTicks() => new(Services, "runtime.reminder.ticks", ["outcome=advanced", "outcome=superseded"]);
+
+    /// <summary>Counts reminder ticks this silo could not deliver and will retry.</summary>
+    public MetricRecorder RecordRetriedReminderTicks() => new(Services, "runtime.reminder.ticks", "outcome=retried");
+
     public override string ToString() => SiloId ?? Name;
 }

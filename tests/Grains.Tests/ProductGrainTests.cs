@@ -1,89 +1,115 @@
-using Runtime;
+using Grains.Products;
 using Runtime.Contracts;
-using Runtime.TestingHost;
 
 namespace Grains.Tests;
 
 public sealed class ProductGrainTests : IAsyncLifetime
 {
-    private TestCluster _cluster = null!;
+    private CommerceCluster _commerce = null!;
 
-    private IGrainFactory Grains => _cluster.GrainFactory;
+    public async Task InitializeAsync() => _commerce = await CommerceCluster.StartAsync();
 
-    public async Task InitializeAsync()
-    {
-        var options = new TestClusterOptions();
-        options.GrainAssemblies.Add(typeof(ProductGrain).Assembly);
-        _cluster = await TestCluster.StartAsync(options);
-    }
+    public async Task DisposeAsync() => await _commerce.DisposeAsync();
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    private IProductGrain Product(string id) => _commerce.Grains.GetGrain<IProductGrain>(id);
+
+    private DateTimeOffset HoldUntil => _commerce.Time.GetUtcNow().AddMinutes(20);
 
     [Fact]
     public void Grain_interfaces_exchange_only_immutable_json_round_trippable_values()
         => Assert.Empty(GrainContractValidator.Validate([typeof(IProductGrain).Assembly]));
 
     [Fact]
-    public async Task A_reservation_takes_units_once_however_often_it_is_retried()
+    public async Task Creating_twice_answers_already_exists_and_changes_nothing()
     {
-        var product = Grains.GetGrain<IProductGrain>("sku-retry");
-        await product.Restock(10);
+        var created = await Product("sku-1").Create(new NewProduct("Laptop", 25_990_000, 5));
+        var again = await Product("sku-1").Create(new NewProduct("Other", 1, 1));
 
-        var first = await product.Reserve("order-1", 3);
-        var retried = await product.Reserve("order-1", 3);
-
-        Assert.Equal(new ReservationOutcome(ReservationStatus.Reserved, new ProductStock(7, 3)), first);
-        Assert.Equal(new ReservationOutcome(ReservationStatus.AlreadyReserved, new ProductStock(7, 3)), retried);
+        Assert.Equal(ProductWriteStatus.Done, created.Status);
+        Assert.Equal(ProductWriteStatus.AlreadyExists, again.Status);
+        Assert.Equal(created.Product, again.Product);
     }
 
     [Fact]
-    public async Task The_last_unit_goes_to_exactly_one_of_many_concurrent_buyers()
+    public async Task An_update_against_a_stale_version_is_refused()
     {
-        var product = Grains.GetGrain<IProductGrain>("sku-last");
-        await product.Restock(1);
+        var created = await Product("sku-2").Create(new NewProduct("Laptop", 100, 5));
+        var updated = await Product("sku-2").Update(new ProductChanges("Laptop Pro", 120), created.Product!.Version);
+        var stale = await Product("sku-2").Update(new ProductChanges("Laptop Max", 150), created.Product.Version);
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i => Task.Run(() => product.Reserve($"order-{i}", 1))));
+        Assert.Equal(ProductWriteStatus.Done, updated.Status);
+        Assert.Equal(("Laptop Pro", 120L, 2L), (updated.Product!.Name, updated.Product.Price, updated.Product.Version));
+        Assert.Equal(ProductWriteStatus.VersionMismatch, stale.Status);
+        Assert.Equal("Laptop Pro", (await Product("sku-2").Get())!.Name);
+    }
+
+    [Fact]
+    public async Task Stock_never_goes_below_zero()
+    {
+        await Product("sku-3").Create(new NewProduct("Mouse", 10, 2));
+
+        Assert.Equal(ProductWriteStatus.WouldGoNegative, (await Product("sku-3").AdjustStock(-3, "count")).Status);
+        Assert.Equal(0, (await Product("sku-3").AdjustStock(-2, "count")).Product!.StockAvailable);
+        Assert.Equal(ProductWriteStatus.NotFound, (await Product("nope").AdjustStock(1, "count")).Status);
+    }
+
+    [Fact]
+    public async Task A_reservation_holds_units_once_however_often_it_is_retried_and_release_returns_them()
+    {
+        await Product("sku-4").Create(new NewProduct("Pen", 5, 10));
+
+        var first = await Product("sku-4").Reserve("order-1", 3, HoldUntil);
+        var retried = await Product("sku-4").Reserve("order-1", 3, HoldUntil);
+        Assert.Equal(ReservationStatus.Reserved, first.Status);
+        Assert.Equal(ReservationStatus.AlreadyReserved, retried.Status);
+        Assert.Equal(7, (await Product("sku-4").Get())!.StockAvailable);
+
+        await Product("sku-4").Release("order-1");
+        await Product("sku-4").Release("order-1");
+        Assert.Equal(10, (await Product("sku-4").Get())!.StockAvailable);
+    }
+
+    [Fact]
+    public async Task The_last_unit_goes_to_exactly_one_of_a_thousand_concurrent_buyers()
+    {
+        await Product("sku-5").Create(new NewProduct("Flash sale", 1, 1));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i => Task.Run(() => Product("sku-5").Reserve($"order-{i}", 1, HoldUntil))));
 
         Assert.Single(outcomes, o => o.Status == ReservationStatus.Reserved);
         Assert.Equal(999, outcomes.Count(o => o.Status == ReservationStatus.OutOfStock));
-        Assert.Equal(new ProductStock(0, 1), await product.GetStock());
+        Assert.Equal(0, (await Product("sku-5").Get())!.StockAvailable);
     }
 
     [Fact]
-    public async Task Releasing_returns_the_units_and_releasing_again_changes_nothing()
+    public async Task Holds_past_their_time_give_their_stock_back_but_committed_ones_do_not()
     {
-        var product = Grains.GetGrain<IProductGrain>("sku-release");
-        await product.Restock(5);
-        await product.Reserve("order-1", 2);
+        await Product("sku-6").Create(new NewProduct("Cup", 3, 10));
+        var holdUntil = _commerce.Time.GetUtcNow().AddSeconds(30);
+        await Product("sku-6").Reserve("abandoned", 2, holdUntil);
+        await Product("sku-6").Reserve("paid", 3, holdUntil);
+        await Product("sku-6").Commit("paid");
+        Assert.Equal(5, (await Product("sku-6").Get())!.StockAvailable);
 
-        Assert.Equal(new ProductStock(5, 0), await product.Release("order-1"));
-        Assert.Equal(new ProductStock(5, 0), await product.Release("order-1"));
-        Assert.Equal(new ProductStock(5, 0), await product.Release("unknown"));
-    }
+        using var sweeps = _commerce.Silo.RecordDeliveredReminderTicks();
+        _commerce.Time.Advance(TimeSpan.FromSeconds(31));
 
-    [Fact]
-    public async Task Asking_for_more_than_is_available_reserves_nothing()
-    {
-        var product = Grains.GetGrain<IProductGrain>("sku-short");
-        await product.Restock(2);
-
-        var outcome = await product.Reserve("order-1", 3);
-
-        Assert.Equal(new ReservationOutcome(ReservationStatus.OutOfStock, new ProductStock(2, 0)), outcome);
+        await sweeps.WaitForTotalAsync(1);
+        Assert.Equal(7, (await Product("sku-6").Get())!.StockAvailable);
+        await Product("sku-6").Release("paid");
+        Assert.Equal(7, (await Product("sku-6").Get())!.StockAvailable);
     }
 
     [Theory]
     [InlineData("", 1)]
-    [InlineData(" ", 1)]
     [InlineData("order-1", 0)]
     [InlineData("order-1", -4)]
-    public async Task Invalid_reservations_are_rejected_and_change_nothing(string reservationId, int quantity)
+    public async Task Invalid_reservations_are_rejected_and_change_nothing(string orderId, int quantity)
     {
-        var product = Grains.GetGrain<IProductGrain>("sku-invalid");
-        await product.Restock(3);
+        await Product("sku-7").Create(new NewProduct("Cap", 3, 3));
 
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => product.Reserve(reservationId, quantity));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Product("sku-7").Reserve(orderId, quantity, HoldUntil));
 
-        Assert.Equal(new ProductStock(3, 0), await product.GetStock());
+        Assert.Equal(3, (await Product("sku-7").Get())!.StockAvailable);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Runtime.Storage;
 using Runtime.Tests.Grains;
 using Runtime.Tests.Infrastructure;
+using Runtime.TestingHost;
 
 namespace Runtime.Tests;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Runtime.TestingHost;
 
 namespace Runtime.Tests.Infrastructure;
 

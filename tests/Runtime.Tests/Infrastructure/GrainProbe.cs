@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Runtime.TestingHost;
 
 namespace Runtime.Tests.Infrastructure;
 
@@ -8,7 +9,7 @@ namespace Runtime.Tests.Infrastructure;
 /// </summary>
 public sealed class GrainProbe
 {
-    public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan WaitLimit = AwaitableCounter.WaitLimit;
 
     private readonly ConcurrentDictionary<string, AwaitableCounter> _counters = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new();

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Runtime.Tests.Infrastructure;
+namespace Runtime.TestingHost;
 
 /// <summary>
 /// Sums one long counter of one silo (the silo's own IMeterFactory scopes its meters), optionally only measurements
@@ -13,6 +13,12 @@ public sealed class MetricRecorder : IDisposable
     private readonly AwaitableCounter _total = new();
 
     public MetricRecorder(IServiceProvider siloServices, string instrumentName, string? requiredTag = null)
+        : this(siloServices, instrumentName, requiredTag is null ? [] : [requiredTag])
+    {
+    }
+
+    /// <summary>Counts measurements carrying any one of <paramref name="anyOfTags"/> ("key=value"); all of them when empty.</summary>
+    public MetricRecorder(IServiceProvider siloServices, string instrumentName, IReadOnlyCollection<string> anyOfTags)
     {
         var scope = siloServices.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
@@ -24,7 +30,7 @@ public sealed class MetricRecorder : IDisposable
         };
         _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
-            if (requiredTag is null || HasTag(tags, requiredTag))
+            if (anyOfTags.Count == 0 || HasAnyTag(tags, anyOfTags))
             {
                 _total.Add(value);
             }
@@ -38,11 +44,11 @@ public sealed class MetricRecorder : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    private static bool HasTag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string required)
+    private static bool HasAnyTag(ReadOnlySpan<KeyValuePair<string, object?>> tags, IReadOnlyCollection<string> wanted)
     {
         foreach (var tag in tags)
         {
-            if ($"{tag.Key}={tag.Value}" == required)
+            if (wanted.Contains($"{tag.Key}={tag.Value}"))
             {
                 return true;
             }

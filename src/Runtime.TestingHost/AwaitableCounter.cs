@@ -1,8 +1,11 @@
-namespace Runtime.Tests.Infrastructure;
+namespace Runtime.TestingHost;
 
 /// <summary>A counter a test can await: <see cref="WhenAtLeast"/> completes when it reaches a target.</summary>
 public sealed class AwaitableCounter
 {
+    /// <summary>How long <see cref="WhenAtLeast"/> waits before it fails with a <see cref="TimeoutException"/>.</summary>
+    public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+
     private readonly Lock _lock = new();
     private readonly List<(long Target, TaskCompletionSource Reached)> _waiters = [];
     private long _value;
@@ -33,7 +36,7 @@ public sealed class AwaitableCounter
         return value;
     }
 
-    /// <summary>Completes when the value reaches <paramref name="target"/>; fails after <see cref="GrainProbe.WaitLimit"/>.</summary>
+    /// <summary>Completes when the value reaches <paramref name="target"/>; fails after <see cref="WaitLimit"/>.</summary>
     public Task WhenAtLeast(long target)
     {
         lock (_lock)
@@ -45,7 +48,7 @@ public sealed class AwaitableCounter
 
             var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add((target, reached));
-            return reached.Task.WaitAsync(GrainProbe.WaitLimit);
+            return reached.Task.WaitAsync(WaitLimit);
         }
     }
 }

@@ -1,0 +1,27 @@
+namespace Grains;
+
+/// <summary>Business settings the grains use, bound from the "Commerce" section by the host.</summary>
+public sealed class CommerceOptions
+{
+    public const string SectionName = "Commerce";
+
+    /// <summary>How long an order waits for payment before it expires and gives its stock back.</summary>
+    public TimeSpan PaymentWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long after an order's deadline its stock and coupon holds lapse by themselves. The order releases them
+    /// when it expires; this only matters if the order's saga died before it could.
+    /// </summary>
+    public TimeSpan HoldGrace { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often grains look for expired orders and holds (at least the silo's minimum reminder period).</summary>
+    public TimeSpan ExpiryCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    public string Currency { get; set; } = "VND";
+
+    /// <summary>How long an idempotency key's response is kept (at least 24 h by the API's contract).</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long a request may stay in flight under a key before a retry may take over (its front end died).</summary>
+    public TimeSpan IdempotencyInFlightLease { get; set; } = TimeSpan.FromMinutes(2);
+}

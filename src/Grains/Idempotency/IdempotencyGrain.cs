@@ -1,0 +1,109 @@
+using Runtime;
+
+namespace Grains.Idempotency;
+
+public sealed class IdempotencyState
+{
+    public string? Fingerprint { get; set; }
+
+    public bool Completed { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset CompletedAt { get; set; }
+
+    public StoredResponse? Response { get; set; }
+}
+
+/// <summary>
+/// One user's idempotency key. Reentrant so that retries arriving while the first request runs can wait for its
+/// response (and replay it) without blocking its completion; a request still running after that wait gets 409.
+/// </summary>
+[Reentrant]
+public sealed class IdempotencyGrain(
+    [PersistentState("idempotency")] IPersistentState<IdempotencyState> key,
+    CommerceOptions options,
+    TimeProvider time) : Grain, IIdempotencyGrain
+{
+    private TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private IdempotencyState State => key.State;
+
+    public async Task<IdempotencyDecision> Begin(string fingerprint, TimeSpan waitForInFlight)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(fingerprint);
+        var deadline = time.GetUtcNow() + waitForInFlight;
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            if (IsFree(now))
+            {
+                State.Fingerprint = fingerprint;
+                State.Completed = false;
+                State.StartedAt = now;
+                State.Response = null;
+                await key.WriteStateAsync();
+                return new IdempotencyDecision(IdempotencyDecisionKind.Proceed, null);
+            }
+
+            if (State.Fingerprint != fingerprint)
+            {
+                return new IdempotencyDecision(IdempotencyDecisionKind.FingerprintMismatch, null);
+            }
+
+            if (State.Completed)
+            {
+                return new IdempotencyDecision(IdempotencyDecisionKind.Replay, State.Response);
+            }
+
+            if (now >= deadline)
+            {
+                return new IdempotencyDecision(IdempotencyDecisionKind.InFlight, null);
+            }
+
+            // Wait for the running request to finish (or give up), then look again.
+            using var cancelDelay = new CancellationTokenSource();
+            await Task.WhenAny(_settled.Task, Task.Delay(deadline - now, time, cancelDelay.Token));
+            await cancelDelay.CancelAsync();
+        }
+    }
+
+    public async Task Complete(string fingerprint, StoredResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (State.Fingerprint != fingerprint || State.Completed)
+        {
+            return;
+        }
+
+        State.Completed = true;
+        State.CompletedAt = time.GetUtcNow();
+        State.Response = response;
+        await key.WriteStateAsync();
+        Settle();
+    }
+
+    public async Task Abandon(string fingerprint)
+    {
+        if (State.Fingerprint != fingerprint || State.Completed)
+        {
+            return;
+        }
+
+        await key.ClearStateAsync();
+        Settle();
+    }
+
+    /// <summary>Unused, or its response outlived the retention period, or its request was abandoned by a front end that died.</summary>
+    private bool IsFree(DateTimeOffset now)
+        => State.Fingerprint is null
+            || (State.Completed && now - State.CompletedAt > options.IdempotencyRetention)
+            || (!State.Completed && now - State.StartedAt > options.IdempotencyInFlightLease);
+
+    private void Settle()
+    {
+        var settled = _settled;
+        _settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        settled.TrySetResult();
+    }
+}

@@ -1,0 +1,33 @@
+namespace Grains.Orders;
+
+/// <summary>The points of the order saga where a test can make it fail (case C11: nothing may be left behind).</summary>
+public enum OrderSagaStep
+{
+    /// <summary>Before any product is asked for stock.</summary>
+    Reserving,
+
+    /// <summary>After every product has held its units.</summary>
+    Reserved,
+
+    /// <summary>After the coupon has held a use.</summary>
+    CouponHeld,
+
+    /// <summary>As the order is written: the write fails.</summary>
+    Persisting,
+}
+
+/// <summary>
+/// Fault injection for the order saga. Production registers <see cref="NoOrderSagaFaults"/>; tests register one that
+/// throws at a chosen step. A service, not a flag in the code, so nothing test-only runs unless a host asks for it.
+/// </summary>
+public interface IOrderSagaFaults
+{
+    void At(OrderSagaStep step, string orderId);
+}
+
+public sealed class NoOrderSagaFaults : IOrderSagaFaults
+{
+    public void At(OrderSagaStep step, string orderId)
+    {
+    }
+}

@@ -1,0 +1,213 @@
+using Runtime;
+
+namespace Grains.Products;
+
+/// <summary>
+/// A product's catalog data and stock. Reentrant: while one write is in flight, further reservations change the
+/// state and join the next write, so a hot product confirms batches instead of one reservation per round trip.
+/// Each change happens between awaits, so it is never interleaved with another.
+/// </summary>
+[Reentrant]
+public sealed class ProductGrain(
+    [PersistentState("product")] IPersistentState<ProductState> product,
+    CommerceOptions options,
+    TimeProvider time) : Grain, IProductGrain, IRemindable
+{
+    private const string HoldSweep = "release-lapsed-holds";
+
+    /// <summary>Reminder changes take awaits; one at a time, each deciding from the state as it is then.</summary>
+    private readonly SemaphoreSlim _sweepRegistration = new(1, 1);
+
+    private ProductState State => product.State;
+
+    private ProductDetails Details => State.Details(GetPrimaryKeyString());
+
+    public Task<ProductDetails?> Get() => Task.FromResult(State.Exists ? Details : null);
+
+    public async Task<ProductWrite> Create(NewProduct newProduct)
+    {
+        ArgumentNullException.ThrowIfNull(newProduct);
+        if (State.Exists)
+        {
+            return new ProductWrite(ProductWriteStatus.AlreadyExists, Details);
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(newProduct.Name);
+        ArgumentOutOfRangeException.ThrowIfNegative(newProduct.Price);
+        ArgumentOutOfRangeException.ThrowIfNegative(newProduct.Stock);
+        var now = time.GetUtcNow();
+        State.Exists = true;
+        State.Name = newProduct.Name;
+        State.Price = newProduct.Price;
+        State.Available = newProduct.Stock;
+        State.Version = 1;
+        State.CreatedAt = State.UpdatedAt = now;
+        await product.WriteStateAsync();
+        return new ProductWrite(ProductWriteStatus.Done, Details);
+    }
+
+    public async Task<ProductWrite> Update(ProductChanges changes, long expectedVersion)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (!State.Exists)
+        {
+            return new ProductWrite(ProductWriteStatus.NotFound, null);
+        }
+
+        if (State.Version != expectedVersion)
+        {
+            return new ProductWrite(ProductWriteStatus.VersionMismatch, Details);
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(changes.Name);
+        ArgumentOutOfRangeException.ThrowIfNegative(changes.Price);
+        State.Name = changes.Name;
+        State.Price = changes.Price;
+        Changed();
+        await product.WriteStateAsync();
+        return new ProductWrite(ProductWriteStatus.Done, Details);
+    }
+
+    public async Task<ProductWrite> AdjustStock(int delta, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (!State.Exists)
+        {
+            return new ProductWrite(ProductWriteStatus.NotFound, null);
+        }
+
+        if ((long)State.Available + delta < 0 || (long)State.Available + delta > int.MaxValue)
+        {
+            return new ProductWrite(ProductWriteStatus.WouldGoNegative, Details);
+        }
+
+        State.Available += delta;
+        Changed();
+        await product.WriteStateAsync();
+        return new ProductWrite(ProductWriteStatus.Done, Details);
+    }
+
+    public async Task<ReservationOutcome> Reserve(string orderId, int quantity, DateTimeOffset holdUntil)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        if (!State.Exists)
+        {
+            return new ReservationOutcome(ReservationStatus.ProductNotFound, "", 0, 0);
+        }
+
+        if (State.Holds.TryGetValue(orderId, out var held))
+        {
+            // Held already, perhaps by a write still in flight: confirm only once that write has committed.
+            await product.WriteStateAsync();
+            return new ReservationOutcome(ReservationStatus.AlreadyReserved, State.Name, held.UnitPrice, State.Available);
+        }
+
+        if (State.Available < quantity)
+        {
+            return new ReservationOutcome(ReservationStatus.OutOfStock, State.Name, State.Price, State.Available);
+        }
+
+        State.Available -= quantity;
+        State.Holds[orderId] = new ProductHold { Quantity = quantity, UnitPrice = State.Price, HoldUntil = holdUntil };
+        State.ChangedHolds[orderId] = HoldChange.Held;
+        var scheduleSweep = !State.HoldSweepScheduled;
+        Changed();
+        var written = product.WriteStateAsync();
+        if (scheduleSweep)
+        {
+            await SyncHoldSweepAsync();
+        }
+
+        await written;
+        return new ReservationOutcome(ReservationStatus.Reserved, State.Name, State.Price, State.Available);
+    }
+
+    public async Task Release(string orderId)
+    {
+        if (State.Holds.Remove(orderId, out var hold))
+        {
+            State.Available += hold.Quantity;
+            State.ChangedHolds[orderId] = HoldChange.Released;
+            Changed();
+            await product.WriteStateAsync();
+        }
+    }
+
+    public async Task Commit(string orderId)
+    {
+        if (State.Holds.Remove(orderId))
+        {
+            State.ChangedHolds[orderId] = HoldChange.Committed;
+            await product.WriteStateAsync();
+        }
+    }
+
+    /// <summary>Gives back the stock of holds whose time has passed: orders whose saga died before releasing them.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != HoldSweep)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var lapsed = State.Holds.Where(pair => pair.Value.HoldUntil <= now).Select(pair => pair.Key).ToList();
+        foreach (var orderId in lapsed)
+        {
+            State.Available += State.Holds[orderId].Quantity;
+            State.Holds.Remove(orderId);
+            State.ChangedHolds[orderId] = HoldChange.Released;
+        }
+
+        if (lapsed.Count > 0)
+        {
+            Changed();
+            await product.WriteStateAsync();
+        }
+
+        if (State.Holds.Count == 0)
+        {
+            await SyncHoldSweepAsync();
+        }
+    }
+
+    /// <summary>Registers the sweep while there are holds and removes it once there are none.</summary>
+    private async Task SyncHoldSweepAsync()
+    {
+        await _sweepRegistration.WaitAsync();
+        try
+        {
+            var wanted = State.Holds.Count > 0;
+            if (wanted == State.HoldSweepScheduled)
+            {
+                return;
+            }
+
+            if (wanted)
+            {
+                var earliest = State.Holds.Values.Min(h => h.HoldUntil);
+                await RegisterOrUpdateReminder(HoldSweep, Positive(earliest - time.GetUtcNow()), options.ExpiryCheckPeriod);
+            }
+            else if (await GetReminder(HoldSweep) is { } reminder)
+            {
+                await UnregisterReminder(reminder);
+            }
+
+            State.HoldSweepScheduled = wanted;
+            await product.WriteStateAsync();
+        }
+        finally
+        {
+            _sweepRegistration.Release();
+        }
+    }
+
+    private void Changed()
+    {
+        State.Version++;
+        State.UpdatedAt = time.GetUtcNow();
+    }
+
+    private static TimeSpan Positive(TimeSpan delay) => delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Serialization;
+
+namespace Grains.Products;
+
+public sealed class ProductState
+{
+    public bool Exists { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public long Price { get; set; }
+
+    public int Available { get; set; }
+
+    public long Version { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Uncommitted holds by order id. Committed ones are sales: they leave memory (their rows stay).</summary>
+    public Dictionary<string, ProductHold> Holds { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the reminder that releases lapsed holds is registered.</summary>
+    public bool HoldSweepScheduled { get; set; }
+
+    /// <summary>What happened to which holds since the last write: a typed store writes only these rows.</summary>
+    [JsonIgnore]
+    public Dictionary<string, HoldChange> ChangedHolds { get; } = new(StringComparer.Ordinal);
+
+    public ProductDetails Details(string id) => new(id, Name, Price, Available, Version, CreatedAt, UpdatedAt);
+}
+
+public sealed class ProductHold
+{
+    public int Quantity { get; set; }
+
+    public long UnitPrice { get; set; }
+
+    public DateTimeOffset HoldUntil { get; set; }
+}
+
+public enum HoldChange
+{
+    Held,
+    Released,
+    Committed,
+}

@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace Grains.Wallets;
+
+public sealed class WalletState
+{
+    public bool Exists { get; set; }
+
+    public long Balance { get; set; }
+
+    public string Currency { get; set; } = "";
+
+    public long Version { get; set; }
+
+    /// <summary>Every movement by reference: what makes a reference apply once.</summary>
+    public Dictionary<string, WalletEntry> Entries { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>References added since the last write: a typed store inserts only these rows.</summary>
+    [JsonIgnore]
+    public List<string> NewEntries { get; } = [];
+}
+
+public sealed class WalletEntry
+{
+    /// <summary>Positive for a credit, negative for a debit.</summary>
+    public long Amount { get; set; }
+
+    public long BalanceAfter { get; set; }
+
+    public DateTimeOffset At { get; set; }
+}

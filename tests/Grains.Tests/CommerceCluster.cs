@@ -1,0 +1,72 @@
+using Grains.Orders;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Runtime;
+using Runtime.TestingHost;
+
+namespace Grains.Tests;
+
+/// <summary>An in-memory silo hosting the commerce grains, on a manual clock, with a switchable saga fault.</summary>
+public sealed class CommerceCluster : IAsyncDisposable
+{
+    private readonly TestCluster _cluster;
+
+    private CommerceCluster(TestCluster cluster, ManualTimeProvider time, InjectedSagaFault faults, CommerceOptions options)
+    {
+        _cluster = cluster;
+        Time = time;
+        Faults = faults;
+        Options = options;
+    }
+
+    public ManualTimeProvider Time { get; }
+
+    public InjectedSagaFault Faults { get; }
+
+    public CommerceOptions Options { get; }
+
+    public IGrainFactory Grains => _cluster.GrainFactory;
+
+    public TestSilo Silo => _cluster.Silos[0];
+
+    public static async Task<CommerceCluster> StartAsync()
+    {
+        var time = new ManualTimeProvider();
+        var faults = new InjectedSagaFault();
+        var commerce = new CommerceOptions { ExpiryCheckPeriod = TimeSpan.FromSeconds(10) };
+        var options = new TestClusterOptions
+        {
+            TimeProvider = time,
+            ConfigureSilo = silo =>
+            {
+                silo.MinimumReminderPeriod = TimeSpan.FromSeconds(1);
+                silo.ReminderPollInterval = TimeSpan.FromSeconds(5);
+            },
+            ConfigureServices = services =>
+            {
+                services.AddSingleton(commerce);
+                services.Replace(ServiceDescriptor.Singleton<IOrderSagaFaults>(faults));
+            },
+        };
+        options.GrainAssemblies.Add(typeof(OrderGrain).Assembly);
+        return new CommerceCluster(await TestCluster.StartAsync(options), time, faults, commerce);
+    }
+
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+}
+
+/// <summary>Throws at one chosen saga step, once armed.</summary>
+public sealed class InjectedSagaFault : IOrderSagaFaults
+{
+    private OrderSagaStep? _armed;
+
+    public void FailAt(OrderSagaStep step) => _armed = step;
+
+    public void At(OrderSagaStep step, string orderId)
+    {
+        if (_armed == step)
+        {
+            throw new InvalidOperationException($"Injected failure at {step} of order {orderId}.");
+        }
+    }
+}
