@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Grains;
+using Grains.Products;
 using Npgsql;
 using Runtime;
 using Runtime.Cluster;
@@ -24,6 +24,9 @@ public static class ClusterChaosBenchmark
     private const int UnitsPerProduct = 2_500;
     private const int Buyers = 48;
 
+    /// <summary>Holds outlive the run: the books are read before any could lapse.</summary>
+    private static readonly DateTimeOffset HoldUntil = DateTimeOffset.UtcNow.AddDays(1);
+
     public static async Task<int> RunAsync(BenchmarkArguments arguments)
     {
         var runDirectory = Path.Combine(Path.GetTempPath(), $"cluster-chaos-{Environment.ProcessId}");
@@ -39,7 +42,7 @@ public static class ClusterChaosBenchmark
             await observer.WaitUntilSettledAsync(Silos, TimeSpan.FromMinutes(2));
             await using var client = await ClusterClient.ConnectAsync(database);
             var products = Enumerable.Range(0, Products).Select(i => client.GrainFactory.GetGrain<IProductGrain>($"chaos-{i}")).ToList();
-            await Task.WhenAll(products.Select(p => p.Restock(UnitsPerProduct)));
+            await Task.WhenAll(products.Select((p, i) => p.Create(new NewProduct($"Chaos product {i}", 100_000, UnitsPerProduct))));
 
             var partitions = new PartitionFunction(1024);
             var owners = await observer.OwnersAsync();
@@ -102,17 +105,25 @@ public static class ClusterChaosBenchmark
     /// <summary>What PostgreSQL holds for the products: the durable truth after the run.</summary>
     private static async Task<(HashSet<string> Reservations, List<(int Available, int Reserved)> PerProduct)> ReadBooksAsync(NpgsqlDataSource dataSource)
     {
-        await using var command = dataSource.CreateCommand("SELECT grain_key, state::text FROM grain_state WHERE grain_type = 'product' AND grain_key LIKE 'chaos-%'");
-        await using var reader = await command.ExecuteReaderAsync();
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT product_id, order_id FROM product_holds WHERE product_id LIKE 'chaos-%'"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT p.available, coalesce(sum(h.quantity), 0)::int
+            FROM products p LEFT JOIN product_holds h ON h.product_id = p.id
+            WHERE p.id LIKE 'chaos-%' GROUP BY p.id
+            """));
+        await using var reader = await batch.ExecuteReaderAsync();
         var reservations = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            reservations.Add($"{reader.GetString(0)}/{reader.GetString(1)}");
+        }
+
+        await reader.NextResultAsync();
         var perProduct = new List<(int, int)>();
         while (await reader.ReadAsync())
         {
-            var product = reader.GetString(0);
-            using var state = JsonDocument.Parse(reader.GetString(1));
-            var held = state.RootElement.GetProperty("reservations").EnumerateObject().ToList();
-            reservations.UnionWith(held.Select(r => $"{product}/{r.Name}"));
-            perProduct.Add((state.RootElement.GetProperty("available").GetInt32(), held.Sum(r => r.Value.GetInt32())));
+            perProduct.Add((reader.GetInt32(0), reader.GetInt32(1)));
         }
 
         return (reservations, perProduct);
@@ -228,7 +239,7 @@ public static class ClusterChaosBenchmark
             {
                 try
                 {
-                    var outcome = await products[product].Reserve(id[(id.IndexOf('/') + 1)..], 1);
+                    var outcome = await products[product].Reserve(id[(id.IndexOf('/') + 1)..], 1, HoldUntil);
                     return outcome.Holds;
                 }
                 catch (Exception exception) when (exception is GrainCallInterruptedException or TimeoutException or GrainUnavailableException)

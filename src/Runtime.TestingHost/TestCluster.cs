@@ -184,6 +184,7 @@ public sealed class TestCluster : IAsyncDisposable
             silo.UseInMemoryStorage(InMemoryStorage, InMemoryReminders);
         }
 
+        _options.ConfigureSiloBuilder?.Invoke(silo);
         _options.ConfigureServices?.Invoke(builder.Services);
         return builder.Build();
     }

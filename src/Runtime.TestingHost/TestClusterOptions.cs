@@ -26,6 +26,9 @@ public sealed class TestClusterOptions
     /// <summary>Cluster settings for silos and the test's client (the transport port is always picked freely).</summary>
     public Action<ClusterOptions>? ConfigureCluster { get; set; }
 
+    /// <summary>Configures each silo after its storage is chosen, as a component's own silo extension expects.</summary>
+    public Action<SiloBuilder>? ConfigureSiloBuilder { get; set; }
+
     /// <summary>Extra services for each silo, such as a test probe that grains take in their constructor.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; set; }
 }

@@ -1,3 +1,4 @@
+using Grains.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +13,7 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 builder.Logging.ClearProviders();
 builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
 
-var silo = builder.Services.AddSilo().AddGrains(typeof(Grains.ProductGrain).Assembly);
+var silo = builder.Services.AddSilo();
 builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
 builder.Services.AddOptions<ClusterOptions>().Bind(builder.Configuration.GetSection(ClusterOptions.SectionName));
 
@@ -25,5 +26,7 @@ else
 {
     silo.UsePostgres(connectionString);
 }
+
+silo.AddCommerce(builder.Configuration);
 
 await builder.Build().RunAsync();

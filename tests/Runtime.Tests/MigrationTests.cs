@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Runtime.Schema;
 using Runtime.Tests.Infrastructure;
+using Runtime.TestingHost;
 
 namespace Runtime.Tests;
 

@@ -109,8 +109,9 @@ public sealed class ProductGrain(
         }
 
         State.Available -= quantity;
-        State.Holds[orderId] = new ProductHold { Quantity = quantity, UnitPrice = State.Price, HoldUntil = holdUntil };
-        State.ChangedHolds[orderId] = HoldChange.Held;
+        var hold = new ProductHold { Quantity = quantity, UnitPrice = State.Price, HoldUntil = holdUntil };
+        State.Holds[orderId] = hold;
+        State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Held, hold);
         var scheduleSweep = !State.HoldSweepScheduled;
         Changed();
         var written = product.WriteStateAsync();
@@ -128,7 +129,7 @@ public sealed class ProductGrain(
         if (State.Holds.Remove(orderId, out var hold))
         {
             State.Available += hold.Quantity;
-            State.ChangedHolds[orderId] = HoldChange.Released;
+            State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Released, hold);
             Changed();
             await product.WriteStateAsync();
         }
@@ -136,9 +137,9 @@ public sealed class ProductGrain(
 
     public async Task Commit(string orderId)
     {
-        if (State.Holds.Remove(orderId))
+        if (State.Holds.Remove(orderId, out var hold))
         {
-            State.ChangedHolds[orderId] = HoldChange.Committed;
+            State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Committed, hold);
             await product.WriteStateAsync();
         }
     }
@@ -155,9 +156,9 @@ public sealed class ProductGrain(
         var lapsed = State.Holds.Where(pair => pair.Value.HoldUntil <= now).Select(pair => pair.Key).ToList();
         foreach (var orderId in lapsed)
         {
-            State.Available += State.Holds[orderId].Quantity;
-            State.Holds.Remove(orderId);
-            State.ChangedHolds[orderId] = HoldChange.Released;
+            State.Holds.Remove(orderId, out var hold);
+            State.Available += hold!.Quantity;
+            State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Released, hold);
         }
 
         if (lapsed.Count > 0)

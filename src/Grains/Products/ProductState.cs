@@ -1,8 +1,9 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 
 namespace Grains.Products;
 
-public sealed class ProductState
+public sealed class ProductState : IChangeTracking
 {
     public bool Exists { get; set; }
 
@@ -26,7 +27,12 @@ public sealed class ProductState
 
     /// <summary>What happened to which holds since the last write: a typed store writes only these rows.</summary>
     [JsonIgnore]
-    public Dictionary<string, HoldChange> ChangedHolds { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ChangedHold> ChangedHolds { get; } = new(StringComparer.Ordinal);
+
+    [JsonIgnore]
+    public bool IsChanged => ChangedHolds.Count > 0;
+
+    public void AcceptChanges() => ChangedHolds.Clear();
 
     public ProductDetails Details(string id) => new(id, Name, Price, Available, Version, CreatedAt, UpdatedAt);
 }
@@ -39,6 +45,9 @@ public sealed class ProductHold
 
     public DateTimeOffset HoldUntil { get; set; }
 }
+
+/// <summary>A hold's latest change and the hold itself (a committed hold's row is written even if it never was).</summary>
+public readonly record struct ChangedHold(HoldChange Change, ProductHold Hold);
 
 public enum HoldChange
 {

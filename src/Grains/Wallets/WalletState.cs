@@ -1,8 +1,9 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 
 namespace Grains.Wallets;
 
-public sealed class WalletState
+public sealed class WalletState : IChangeTracking
 {
     public bool Exists { get; set; }
 
@@ -18,6 +19,11 @@ public sealed class WalletState
     /// <summary>References added since the last write: a typed store inserts only these rows.</summary>
     [JsonIgnore]
     public List<string> NewEntries { get; } = [];
+
+    [JsonIgnore]
+    public bool IsChanged => NewEntries.Count > 0;
+
+    public void AcceptChanges() => NewEntries.Clear();
 }
 
 public sealed class WalletEntry

@@ -16,6 +16,9 @@ public sealed class SiloBuilder
 
     public IServiceCollection Services { get; }
 
+    /// <summary>Whether <see cref="UsePostgres"/> was chosen, so components can add their own tables and stores.</summary>
+    public bool UsesPostgres { get; private set; }
+
     /// <summary>Hosts every grain class found in <paramref name="assembly"/>.</summary>
     public SiloBuilder AddGrains(Assembly assembly)
     {
@@ -36,6 +39,7 @@ public sealed class SiloBuilder
         Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, grainStorage ?? new InMemoryGrainStorage());
         Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(reminderTable ?? new InMemoryReminderTable()));
         Services.Replace(ServiceDescriptor.Singleton(new StorageDescription("in-memory", IsDurable: false)));
+        UsesPostgres = false;
         return this;
     }
 
@@ -53,6 +57,7 @@ public sealed class SiloBuilder
         Services.TryAddSingleton<SchemaMigrator>();
         Services.Replace(ServiceDescriptor.Singleton(new StorageDescription("PostgreSQL", IsDurable: true)));
         Services.AddClusterMembership();
+        UsesPostgres = true;
         return this;
     }
 

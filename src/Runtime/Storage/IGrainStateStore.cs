@@ -11,7 +11,9 @@ namespace Runtime.Storage;
 /// <remarks>
 /// The same conditional rules as <see cref="IGrainStorage"/> apply: ETag and, when given, the fencing token. Writes
 /// are called on the grain's activation while other calls may still mutate the state: a store must capture
-/// everything it writes before its first await.
+/// everything it writes before its first await. A state that implements <see cref="System.ComponentModel.IChangeTracking"/>
+/// (its changes since the last write, for delta writes) has <c>AcceptChanges</c> called once the store's write has
+/// been started, whatever the store.
 /// </remarks>
 public interface IGrainStateStore<TState> where TState : class, new()
 {

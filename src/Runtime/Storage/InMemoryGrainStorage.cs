@@ -11,6 +11,10 @@ public sealed class InMemoryGrainStorage : IGrainStorage
 {
     private readonly ConcurrentDictionary<GrainStateKey, StoredGrainState> _records = new();
 
+    /// <summary>The stored states of one grain type: how a development host answers list queries without a database.</summary>
+    public IEnumerable<(GrainStateKey Key, StoredGrainState State)> Records(string grainType)
+        => _records.Where(pair => pair.Key.GrainType == grainType).Select(pair => (pair.Key, pair.Value));
+
     public Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
         => Task.FromResult(_records.TryGetValue(key, out var record) ? record : null);
 

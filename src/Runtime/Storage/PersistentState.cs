@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using Runtime.Activation;
 using Runtime.Diagnostics;
@@ -126,7 +127,12 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IGrain
                 }
                 else
                 {
-                    _etag = await _store.WriteAsync(_key, _partition, _state, _etag, fence, CancellationToken.None);
+                    var written = _store.WriteAsync(_key, _partition, _state, _etag, fence, CancellationToken.None);
+
+                    // The store has captured the state (stores do so before their first await): a state tracking
+                    // its changes for delta writes starts its next delta now.
+                    (_state as IChangeTracking)?.AcceptChanges();
+                    _etag = await written;
                 }
             }
             catch (Exception exception)

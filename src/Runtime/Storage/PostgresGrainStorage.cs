@@ -26,18 +26,18 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
         if (expectedEtag is null)
         {
             command = KeyCommand(
-                $"INSERT INTO grain_state (grain_type, grain_key, state_name, partition, etag, state) SELECT $1, $2, $3, $4, 1, $5 {FenceCondition(fence, "WHERE")} ON CONFLICT DO NOTHING",
+                $"INSERT INTO grain_state (grain_type, grain_key, state_name, partition, etag, state) SELECT $1, $2, $3, $4, 1, $5 {PostgresFence.Condition(fence, 6, "WHERE")} ON CONFLICT DO NOTHING",
                 key);
             command.Parameters.Add(new NpgsqlParameter { Value = partition });
         }
         else
         {
-            command = KeyCommand($"UPDATE grain_state SET etag = etag + 1, state = $5, updated_at = now() WHERE {KeyCondition} AND etag = $4 {FenceCondition(fence, "AND")}", key);
+            command = KeyCommand($"UPDATE grain_state SET etag = etag + 1, state = $5, updated_at = now() WHERE {KeyCondition} AND etag = $4 {PostgresFence.Condition(fence, 6)}", key);
             command.Parameters.Add(new NpgsqlParameter { Value = expectedEtag.Value });
         }
 
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json });
-        AddFence(command, fence, partition);
+        PostgresFence.AddParameters(command.Parameters, fence, partition);
         await using (command.ConfigureAwait(false))
         {
             if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
@@ -51,10 +51,10 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
 
     public async Task ClearAsync(GrainStateKey key, int partition, long expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
     {
-        await using (var command = KeyCommand($"DELETE FROM grain_state WHERE {KeyCondition} AND etag = $4 {FenceCondition(fence, "AND", firstParameter: 5)}", key))
+        await using (var command = KeyCommand($"DELETE FROM grain_state WHERE {KeyCondition} AND etag = $4 {PostgresFence.Condition(fence, 5)}", key))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = expectedEtag });
-            AddFence(command, fence, partition);
+            PostgresFence.AddParameters(command.Parameters, fence, partition);
             if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
             {
                 return;
@@ -64,28 +64,10 @@ public sealed class PostgresGrainStorage(NpgsqlDataSource dataSource) : IGrainSt
         throw await ConflictAsync(key, partition, expectedEtag, fence, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The lease check, in the same statement as the write: the writer must hold the partition at its epoch.</summary>
-    private static string FenceCondition(StorageFence? fence, string keyword, int firstParameter = 6)
-        => fence is null
-            ? ""
-            : $"{keyword} EXISTS (SELECT 1 FROM silo_partitions WHERE partition = ${firstParameter} AND owner = ${firstParameter + 1} AND epoch = ${firstParameter + 2})";
-
-    private static void AddFence(NpgsqlCommand command, StorageFence? fence, int partition)
-    {
-        if (fence is not null)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = partition });
-            command.Parameters.Add(new NpgsqlParameter { Value = fence.SiloId });
-            command.Parameters.Add(new NpgsqlParameter { Value = fence.Epoch });
-        }
-    }
-
     private async Task<InconsistentStateException> ConflictAsync(GrainStateKey key, int partition, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
     {
         var current = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
-        return fence is not null && current?.Etag == expectedEtag
-            ? StorageConflict.Fenced(key, partition, fence)
-            : StorageConflict.Create(key, expectedEtag, current?.Etag);
+        return PostgresFence.Conflict(key, partition, expectedEtag, current?.Etag, fence);
     }
 
     private NpgsqlCommand KeyCommand(string sql, GrainStateKey key)

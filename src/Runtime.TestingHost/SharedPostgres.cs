@@ -1,6 +1,4 @@
-using Runtime.TestingHost;
-
-namespace Runtime.Tests.Infrastructure;
+namespace Runtime.TestingHost;
 
 /// <summary>
 /// One throwaway PostgreSQL server for the whole test run, started on first use and stopped when the test process
@@ -11,6 +9,9 @@ public static class SharedPostgres
     private static readonly Lazy<Task<PostgresServer>> s_server = new(StartAsync);
 
     public static async Task<string> CreateDatabaseAsync() => await (await s_server.Value).CreateDatabaseAsync();
+
+    /// <summary>The server itself, for tests that need more than a fresh database.</summary>
+    public static Task<PostgresServer> ServerAsync() => s_server.Value;
 
     private static async Task<PostgresServer> StartAsync()
     {

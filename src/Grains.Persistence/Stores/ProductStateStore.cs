@@ -1,0 +1,90 @@
+using Grains.Products;
+using Npgsql;
+using Runtime.Storage;
+
+namespace Grains.Persistence.Stores;
+
+/// <summary>
+/// A product in <c>products</c>, its holds in <c>product_holds</c>. A write updates the product row and touches only
+/// the holds that changed since the last write, so a batch of reservations on a hot product is one row update plus
+/// one insert per new hold, whatever the number of holds outstanding.
+/// </summary>
+internal sealed class ProductStateStore(NpgsqlDataSource dataSource) : IGrainStateStore<ProductState>
+{
+    public async Task<StoredState<ProductState>?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(GuardedWrite.Command(
+            "SELECT name, price, available, version, created_at, updated_at, hold_sweep_scheduled, etag FROM products WHERE id = $1", key.GrainKey));
+        batch.BatchCommands.Add(GuardedWrite.Command(
+            "SELECT order_id, quantity, unit_price, hold_until FROM product_holds WHERE product_id = $1 AND NOT committed", key.GrainKey));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var state = new ProductState
+        {
+            Exists = true,
+            Name = reader.GetString(0),
+            Price = reader.GetInt64(1),
+            Available = reader.GetInt32(2),
+            Version = reader.GetInt64(3),
+            CreatedAt = reader.GetFieldValue<DateTimeOffset>(4),
+            UpdatedAt = reader.GetFieldValue<DateTimeOffset>(5),
+            HoldSweepScheduled = reader.GetBoolean(6),
+        };
+        var etag = reader.GetInt64(7);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            state.Holds[reader.GetString(0)] = new ProductHold
+            {
+                Quantity = reader.GetInt32(1),
+                UnitPrice = reader.GetInt64(2),
+                HoldUntil = reader.GetFieldValue<DateTimeOffset>(3),
+            };
+        }
+
+        return new StoredState<ProductState>(state, etag);
+    }
+
+    // Not async: every command is built from the state before anything is awaited.
+    public Task<long> WriteAsync(GrainStateKey key, int partition, ProductState state, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
+    {
+        var id = key.GrainKey;
+        var guarded = expectedEtag is null
+            ? GuardedWrite.Guarded(
+                "INSERT INTO products (id, name, price, available, version, created_at, updated_at, hold_sweep_scheduled, partition, etag) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, 1 {fence} ON CONFLICT DO NOTHING",
+                fence, partition, "WHERE", id, state.Name, state.Price, state.Available, state.Version, state.CreatedAt, state.UpdatedAt, state.HoldSweepScheduled, partition)
+            : GuardedWrite.Guarded(
+                "UPDATE products SET name = $2, price = $3, available = $4, version = $5, updated_at = $6, hold_sweep_scheduled = $7, etag = etag + 1 WHERE id = $1 AND etag = $8 {fence}",
+                fence, partition, "AND", id, state.Name, state.Price, state.Available, state.Version, state.UpdatedAt, state.HoldSweepScheduled, expectedEtag.Value);
+        var commands = new List<NpgsqlBatchCommand>(1 + state.ChangedHolds.Count) { guarded };
+        foreach (var (orderId, (change, hold)) in state.ChangedHolds)
+        {
+            commands.Add(change switch
+            {
+                HoldChange.Held => GuardedWrite.Command(
+                    "INSERT INTO product_holds (product_id, order_id, quantity, unit_price, hold_until) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (product_id, order_id) DO UPDATE SET quantity = EXCLUDED.quantity, unit_price = EXCLUDED.unit_price, hold_until = EXCLUDED.hold_until, committed = false",
+                    id, orderId, hold.Quantity, hold.UnitPrice, hold.HoldUntil),
+                HoldChange.Released => GuardedWrite.Command(
+                    "DELETE FROM product_holds WHERE product_id = $1 AND order_id = $2 AND NOT committed", id, orderId),
+
+                // Upserted, not updated: the hold may have been taken and committed within one batch.
+                _ => GuardedWrite.Command(
+                    "INSERT INTO product_holds (product_id, order_id, quantity, unit_price, hold_until, committed) VALUES ($1, $2, $3, $4, $5, true) ON CONFLICT (product_id, order_id) DO UPDATE SET committed = true",
+                    id, orderId, hold.Quantity, hold.UnitPrice, hold.HoldUntil),
+            });
+        }
+
+        return GuardedWrite.ExecuteAsync(
+            dataSource, key, partition, expectedEtag, fence, guarded, commands,
+            () => GuardedWrite.ScalarEtagAsync(dataSource, "SELECT etag FROM products WHERE id = $1", id),
+            cancellationToken);
+    }
+
+    public Task ClearAsync(GrainStateKey key, int partition, long expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
+        => GuardedWrite.ClearAsync(dataSource, "products", "id", key.GrainKey, key, partition, expectedEtag, fence, cancellationToken);
+}
