@@ -82,7 +82,7 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     public string DatabaseConnectionString(string database)
-        => new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, MaxPoolSize = 300 }.ConnectionString;
+        => new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database }.ConnectionString;
 
     public async ValueTask DisposeAsync()
     {

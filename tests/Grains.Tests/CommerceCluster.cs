@@ -62,11 +62,8 @@ public sealed class InjectedSagaFault : IOrderSagaFaults
 
     public void FailAt(OrderSagaStep step) => _armed = step;
 
-    public void At(OrderSagaStep step, string orderId)
-    {
-        if (_armed == step)
-        {
-            throw new InvalidOperationException($"Injected failure at {step} of order {orderId}.");
-        }
-    }
+    public ValueTask At(OrderSagaStep step, string orderId)
+        => _armed == step
+            ? ValueTask.FromException(new InvalidOperationException($"Injected failure at {step} of order {orderId}."))
+            : ValueTask.CompletedTask;
 }

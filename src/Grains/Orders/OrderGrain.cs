@@ -47,9 +47,9 @@ public sealed partial class OrderGrain(
         var coupon = command.CouponCode is { } code ? GrainFactory.GetGrain<ICouponGrain>(code) : null;
         try
         {
-            faults.At(OrderSagaStep.Reserving, OrderId);
+            await faults.At(OrderSagaStep.Reserving, OrderId);
             var reserved = await Task.WhenAll(command.Lines.Select((line, i) => products[i].Reserve(OrderId, line.Quantity, holdUntil)));
-            faults.At(OrderSagaStep.Reserved, OrderId);
+            await faults.At(OrderSagaStep.Reserved, OrderId);
             if (Refusal(command, reserved) is { } refused)
             {
                 await ReleaseAsync(products, coupon: null);
@@ -68,7 +68,7 @@ public sealed partial class OrderGrain(
                     return Placement(PlacementStatus.CouponInvalid, problem: CouponProblem(command.CouponCode!, hold.Status));
                 }
 
-                faults.At(OrderSagaStep.CouponHeld, OrderId);
+                await faults.At(OrderSagaStep.CouponHeld, OrderId);
                 discount = hold.Discount;
             }
 
@@ -85,7 +85,7 @@ public sealed partial class OrderGrain(
             State.CreatedAt = State.UpdatedAt = now;
             State.ExpiresAt = expiresAt;
             State.Version = 1;
-            faults.At(OrderSagaStep.Persisting, OrderId);
+            await faults.At(OrderSagaStep.Persisting, OrderId);
             await order.WriteStateAsync();
         }
         catch (Exception exception)

@@ -22,12 +22,11 @@ public enum OrderSagaStep
 /// </summary>
 public interface IOrderSagaFaults
 {
-    void At(OrderSagaStep step, string orderId);
+    /// <summary>Called as the saga reaches <paramref name="step"/>: throws to fail it there, or waits to hold it there.</summary>
+    ValueTask At(OrderSagaStep step, string orderId);
 }
 
 public sealed class NoOrderSagaFaults : IOrderSagaFaults
 {
-    public void At(OrderSagaStep step, string orderId)
-    {
-    }
+    public ValueTask At(OrderSagaStep step, string orderId) => ValueTask.CompletedTask;
 }

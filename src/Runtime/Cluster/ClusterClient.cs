@@ -36,7 +36,8 @@ public sealed class ClusterClient : IAsyncDisposable
     {
         var options = new ClusterOptions();
         configure?.Invoke(options);
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        // A client only reads the partition map: a few connections are plenty.
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { MaxPoolSize = 8 } }.Build();
         try
         {
             var partitionCount = await WaitForPartitionCountAsync(dataSource, options.RoutingTimeout, cancellationToken).ConfigureAwait(false);

@@ -27,7 +27,7 @@ internal static class ClusterServiceCollectionExtensions
         services.TryAddSingleton<IGrainTransport, Http2GrainTransport>();
         services.TryAddSingleton<ClusterGrainCallInvoker>();
         services.Replace(ServiceDescriptor.Singleton<IGrainCallInvoker>(sp => sp.GetRequiredService<ClusterGrainCallInvoker>()));
-        services.TryAddSingleton<IClusterStatus, ClusterStatusReader>();
+        services.Replace(ServiceDescriptor.Singleton<IClusterStatus, ClusterStatusReader>());
         return services;
     }
 

@@ -12,6 +12,11 @@ namespace Runtime.Hosting;
 /// <summary>Configures the silo added by <see cref="SiloServiceCollectionExtensions.AddSilo"/>.</summary>
 public sealed class SiloBuilder
 {
+    /// <summary>A silo's connection pool size unless its connection string sets one.</summary>
+    public const int DefaultMaxPoolSize = 40;
+
+    private const int NpgsqlDefaultMaxPoolSize = 100;
+
     internal SiloBuilder(IServiceCollection services) => Services = services;
 
     public IServiceCollection Services { get; }
@@ -64,7 +69,9 @@ public sealed class SiloBuilder
     /// <summary>
     /// The runtime sends the same few statements all the time (state writes with their lease check, reads, lease
     /// renewals); unless the connection string says otherwise, Npgsql prepares them on each connection after a couple
-    /// of uses, so PostgreSQL parses and plans each once per connection instead of once per call.
+    /// of uses, so PostgreSQL parses and plans each once per connection instead of once per call. Group commit keeps
+    /// the connections a silo needs few, so unless the connection string sets another pool size, a silo holds at
+    /// most <see cref="DefaultMaxPoolSize"/>: a cluster of several silos then stays within PostgreSQL's connection limit.
     /// </summary>
     private static NpgsqlDataSource CreateDataSource(string connectionString)
     {
@@ -72,6 +79,11 @@ public sealed class SiloBuilder
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        }
+
+        if (builder.ConnectionStringBuilder.MaxPoolSize == NpgsqlDefaultMaxPoolSize)
+        {
+            builder.ConnectionStringBuilder.MaxPoolSize = DefaultMaxPoolSize;
         }
 
         return builder.Build();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Runtime.Activation;
+using Runtime.Cluster;
 using Runtime.Diagnostics;
 using Runtime.Invocation;
 using Runtime.Metadata;
@@ -50,6 +51,7 @@ public static class SiloServiceCollectionExtensions
         // UsePostgres makes it a cluster member, replacing both.
         services.TryAddSingleton<IPartitionOwnership, StandaloneOwnership>();
         services.TryAddSingleton<IGrainCallInvoker>(sp => sp.GetRequiredService<Catalog>());
+        services.TryAddSingleton<IClusterStatus, StandaloneClusterStatus>();
         services.AddSingleton<IGrainFactory>(sp => new GrainFactory(sp.GetRequiredService<IGrainCallInvoker>(), sp.GetRequiredService<PartitionFunction>()));
         services.AddSingleton(sp => new Lazy<IGrainFactory>(sp.GetRequiredService<IGrainFactory>));
         services.AddSingleton<Silo>();

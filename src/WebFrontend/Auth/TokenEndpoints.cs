@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+using WebFrontend.Http;
+
+namespace WebFrontend.Auth;
+
+public static class TokenEndpoints
+{
+    /// <summary>POST /auth/token for the built-in development users; 404 unless Auth:DevelopmentTokens is on.</summary>
+    public static void MapTokenEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/auth/token", IssueAsync).AllowAnonymous().WithTags("Auth");
+    }
+
+    private static async Task<IResult> IssueAsync(HttpContext context, IOptions<AuthOptions> options, TokenIssuer issuer)
+    {
+        if (!options.Value.DevelopmentTokens)
+        {
+            return Problem.NotFound(context, "Development tokens are disabled.");
+        }
+
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.TokenRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        errors.Text("username", request!.Username, 64);
+        errors.Required("password", request.Password);
+        if (errors.Any)
+        {
+            return Problem.Validation(context, errors.ToDictionary());
+        }
+
+        if (!DevelopmentUsers.All.TryGetValue(request.Username!, out var user) || !string.Equals(request.Password, user.Id, StringComparison.Ordinal))
+        {
+            return Problem.Of(context, StatusCodes.Status401Unauthorized, ProblemTypes.InvalidCredentials, "Invalid credentials.", "Unknown user or wrong password.");
+        }
+
+        return TypedResults.Json(issuer.Issue(user.Id, user.Name, [user.Role]), ApiJsonContext.Default.TokenResponse);
+    }
+}

@@ -1,0 +1,49 @@
+using Grains.Orders;
+
+namespace WebFrontend.Features.Orders;
+
+public sealed record CreateOrderRequest(IReadOnlyList<OrderItemRequest?>? Items, string? CouponCode);
+
+public sealed record OrderItemRequest(string? ProductId, int? Quantity);
+
+public sealed record OrderItemResponse(string ProductId, string ProductName, int Quantity, long UnitPrice, long LineTotal);
+
+/// <summary>The order's payment; null until payments exist (the next issue).</summary>
+public sealed record PaymentResponse(string Id, string Status, string? PayUrl);
+
+public sealed record OrderResponse(
+    string Id,
+    string CustomerId,
+    string CustomerName,
+    string Status,
+    IReadOnlyList<OrderItemResponse> Items,
+    long Subtotal,
+    long Discount,
+    long Total,
+    string Currency,
+    string? CouponCode,
+    DateTime CreatedAt,
+    DateTime ExpiresAt,
+    long Version,
+    PaymentResponse? Payment)
+{
+    public static OrderResponse From(OrderView order) => new(
+        order.Id,
+        order.CustomerId,
+        order.CustomerName,
+        OrderStatusNames.Of(order.Status),
+        [.. order.Items.Select(i => new OrderItemResponse(i.ProductId, i.ProductName, i.Quantity, i.UnitPrice, i.LineTotal))],
+        order.Subtotal,
+        order.Discount,
+        order.Total,
+        order.Currency,
+        order.CouponCode,
+        order.CreatedAt.UtcDateTime,
+        order.ExpiresAt.UtcDateTime,
+        order.Version,
+        Payment: null);
+}
+
+public sealed record OrderListItem(string Id, string CustomerId, string CustomerName, string Status, long Total, int ItemCount, DateTime CreatedAt);
+
+public sealed record OrderCursor(DateTime CreatedAt, string Id);

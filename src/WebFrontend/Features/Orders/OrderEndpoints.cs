@@ -1,0 +1,220 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Security.Claims;
+using Grains.Orders;
+using Grains.Persistence.Queries;
+using Runtime;
+using WebFrontend.Auth;
+using WebFrontend.Http;
+using WebFrontend.Idempotency;
+
+namespace WebFrontend.Features.Orders;
+
+/// <summary>Placing orders (the saga of case C11), reading and cancelling them; customers see only their own.</summary>
+public static class OrderEndpoints
+{
+    public const int MaxLines = 50;
+    public const int MaxQuantity = 100;
+
+    public static void MapOrderEndpoints(this RouteGroupBuilder api)
+    {
+        var orders = api.MapGroup("/orders").WithTags("Orders");
+        orders.MapPost("/", PlaceAsync).RequirePermission(Permissions.OrderCreate).WithMetadata(new RequiresIdempotencyKey());
+        orders.MapGet("/", ListAsync).RequirePermission(Permissions.OrderRead, Permissions.OrderReadOwn)
+            .AllowQuery("status", "customer_id", "created_from", "created_to", "limit", "cursor");
+        orders.MapGet("/{id}", GetAsync).RequirePermission(Permissions.OrderRead, Permissions.OrderReadOwn);
+        orders.MapPost("/{id}/cancel", CancelAsync).RequirePermission(Permissions.OrderUpdate, Permissions.OrderCancelOwn);
+    }
+
+    private static async Task<IResult> PlaceAsync(HttpContext context, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.CreateOrderRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        var lines = Lines(request!, errors);
+        if (request!.CouponCode is { } coupon && !FieldErrors.IsIdentifier(coupon))
+        {
+            errors.Add("coupon_code", "Must be 1 to 64 letters, digits, '-' or '_'.");
+        }
+
+        if (errors.Any)
+        {
+            return Problem.Validation(context, errors.ToDictionary());
+        }
+
+        var orderId = $"ord_{Guid.CreateVersion7():N}";
+        var placement = await grains.GetGrain<IOrderGrain>(orderId).Place(new PlaceOrder(user.UserId(), user.DisplayName(), lines, request.CouponCode));
+        switch (placement.Status)
+        {
+            case PlacementStatus.Placed:
+                context.Response.Headers.Location = $"/api/v1/orders/{orderId}";
+                return TypedResults.Json(OrderResponse.From(placement.Order!), ApiJsonContext.Default.OrderResponse, statusCode: StatusCodes.Status201Created);
+            case PlacementStatus.OutOfStock:
+                return Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.OutOfStock, "Out of stock.", placement.Problem,
+                    new Dictionary<string, object?> { ["product_ids"] = placement.ProductIds.ToArray() });
+            case PlacementStatus.ProductNotFound:
+                return Problem.Of(context, StatusCodes.Status404NotFound, ProblemTypes.ProductNotFound, "Product not found.", placement.Problem,
+                    new Dictionary<string, object?> { ["product_ids"] = placement.ProductIds.ToArray() });
+            case PlacementStatus.CouponInvalid:
+                return Problem.Of(context, StatusCodes.Status422UnprocessableEntity, ProblemTypes.CouponInvalid, "Coupon not applicable.", placement.Problem);
+            default:
+                return Problem.Validation(context, "items", placement.Problem ?? "The order is not valid.");
+        }
+    }
+
+    private static ImmutableArray<OrderLineRequest> Lines(CreateOrderRequest request, FieldErrors errors)
+    {
+        if (errors.Required("items", request.Items) is not { } items)
+        {
+            return [];
+        }
+
+        if (items.Count is 0 or > MaxLines)
+        {
+            errors.Add("items", $"An order has 1 to {MaxLines} lines.");
+            return [];
+        }
+
+        var lines = ImmutableArray.CreateBuilder<OrderLineRequest>(items.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (errors.Required($"items[{i}]", items[i]) is not { } item)
+            {
+                continue;
+            }
+
+            errors.Identifier($"items[{i}].product_id", item.ProductId);
+            errors.Range($"items[{i}].quantity", item.Quantity, 1, MaxQuantity);
+            if (item.ProductId is { } productId && !seen.Add(productId))
+            {
+                errors.Add($"items[{i}].product_id", "A product appears on one line only.");
+            }
+
+            lines.Add(new OrderLineRequest(item.ProductId ?? "", item.Quantity ?? 0));
+        }
+
+        return lines.ToImmutable();
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, ClaimsPrincipal user, IOrderQueries queries, CancellationToken cancellationToken)
+    {
+        var query = context.Request.Query;
+        var errors = new FieldErrors();
+        var limit = ListQuery.Limit(query, errors);
+        OrderStatus? status = null;
+        if (query.TryGetValue("status", out var statusText))
+        {
+            if (OrderStatusNames.TryParse(statusText, out var parsed))
+            {
+                status = parsed;
+            }
+            else
+            {
+                errors.Add("status", $"Must be one of {string.Join(", ", Enum.GetValues<OrderStatus>().Select(OrderStatusNames.Of))}.");
+            }
+        }
+
+        string? customerId = null;
+        if (query.TryGetValue("customer_id", out var customerText))
+        {
+            customerId = customerText.ToString();
+            if (!FieldErrors.IsIdentifier(customerId))
+            {
+                errors.Add("customer_id", "Must be 1 to 64 letters, digits, '-' or '_'.");
+            }
+        }
+
+        // A customer sees their own orders only, whatever customer_id says.
+        if (!user.Has(Permissions.OrderRead))
+        {
+            customerId = user.UserId();
+        }
+
+        var from = Timestamp(query, "created_from", errors);
+        var to = Timestamp(query, "created_to", errors);
+        if (from is not null && to is not null && from >= to)
+        {
+            errors.Add("created_to", "Must be after created_from.");
+        }
+
+        OrderPosition? after = null;
+        if (query.TryGetValue("cursor", out var cursor))
+        {
+            if (ListCursor.TryDecode(cursor, ApiJsonContext.Default.OrderCursor, out var position) && FieldErrors.IsIdentifier(position!.Id))
+            {
+                after = new OrderPosition(new DateTimeOffset(DateTime.SpecifyKind(position.CreatedAt, DateTimeKind.Utc)), position.Id);
+            }
+            else
+            {
+                errors.Add("cursor", "Not a cursor of this list.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return Problem.Validation(context, errors.ToDictionary());
+        }
+
+        var page = await queries.ListAsync(new OrderListRequest(status, customerId, from, to, limit, after), cancellationToken);
+        var next = page.Next is { } n ? ListCursor.Encode(new OrderCursor(n.CreatedAt.UtcDateTime, n.Id), ApiJsonContext.Default.OrderCursor) : null;
+        var items = page.Items
+            .Select(o => new OrderListItem(o.Id, o.CustomerId, o.CustomerName, OrderStatusNames.Of(o.Status), o.Total, o.ItemCount, o.CreatedAt.UtcDateTime))
+            .ToList();
+        return TypedResults.Json(new ListResponse<OrderListItem>(items, next), ApiJsonContext.Default.ListResponseOrderListItem);
+    }
+
+    private static DateTimeOffset? Timestamp(IQueryCollection query, string name, FieldErrors errors)
+    {
+        if (!query.TryGetValue(name, out var values))
+        {
+            return null;
+        }
+
+        var text = values.ToString();
+        if (Rfc3339.Timestamp().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var timestamp))
+        {
+            return timestamp.ToUniversalTime();
+        }
+
+        errors.Add(name, "Must be an RFC 3339 timestamp with an offset, such as 2026-01-31T23:59:59Z.");
+        return null;
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext context, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var order = FieldErrors.IsIdentifier(id) ? await grains.GetGrain<IOrderGrain>(id).Get() : null;
+
+        // Another customer's order is answered exactly like a missing one: its existence is not disclosed.
+        if (order is null || !user.MayAccess(order.CustomerId, Permissions.OrderRead, Permissions.OrderReadOwn))
+        {
+            return Problem.NotFound(context, $"No order {id}.");
+        }
+
+        context.Response.Headers.ETag = EntityTags.Of(order.Version);
+        return TypedResults.Json(OrderResponse.From(order), ApiJsonContext.Default.OrderResponse);
+    }
+
+    private static async Task<IResult> CancelAsync(string id, HttpContext context, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var grain = FieldErrors.IsIdentifier(id) ? grains.GetGrain<IOrderGrain>(id) : null;
+        var order = grain is null ? null : await grain.Get();
+        if (order is null || !user.MayAccess(order.CustomerId, Permissions.OrderUpdate, Permissions.OrderCancelOwn))
+        {
+            return Problem.NotFound(context, $"No order {id}.");
+        }
+
+        var change = await grain!.Cancel();
+        return change.Status switch
+        {
+            OrderChangeStatus.NotFound => Problem.NotFound(context, $"No order {id}."),
+            OrderChangeStatus.InvalidState => Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.InvalidState, "Order cannot be cancelled.",
+                $"The order is {OrderStatusNames.Of(change.Order!.Status)}; only a PENDING_PAYMENT order can be cancelled."),
+            _ => TypedResults.Json(OrderResponse.From(change.Order!), ApiJsonContext.Default.OrderResponse),
+        };
+    }
+}

@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using Grains.Wallets;
+using Runtime;
+using WebFrontend.Auth;
+using WebFrontend.Http;
+using WebFrontend.Idempotency;
+
+namespace WebFrontend.Features.Wallets;
+
+/// <summary>Wallets (case C20): a reference moves money once per wallet; the balance never goes below zero.</summary>
+public static class WalletEndpoints
+{
+    private const long MaxAmount = 1_000_000_000_000_000;
+
+    public static void MapWalletEndpoints(this RouteGroupBuilder api)
+    {
+        var wallets = api.MapGroup("/wallets").WithTags("Wallets");
+        wallets.MapGet("/{userId}", GetAsync).RequirePermission(Permissions.WalletRead, Permissions.WalletReadOwn);
+        wallets.MapPost("/{userId}/credits", CreditAsync).RequirePermission(Permissions.WalletCredit).WithMetadata(new RequiresIdempotencyKey());
+        wallets.MapPost("/{userId}/debits", DebitAsync).RequirePermission(Permissions.WalletDebit, Permissions.WalletDebitOwn).WithMetadata(new RequiresIdempotencyKey());
+    }
+
+    private static async Task<IResult> GetAsync(string userId, HttpContext context, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var wallet = FieldErrors.IsIdentifier(userId) && user.MayAccess(userId, Permissions.WalletRead, Permissions.WalletReadOwn)
+            ? await grains.GetGrain<IWalletGrain>(userId).Get()
+            : null;
+        if (wallet is null)
+        {
+            return Problem.NotFound(context, $"No wallet for {userId}.");
+        }
+
+        context.Response.Headers.ETag = EntityTags.Of(wallet.Version);
+        return TypedResults.Json(new WalletResponse(wallet.UserId, wallet.Balance, wallet.Currency, wallet.Version), ApiJsonContext.Default.WalletResponse);
+    }
+
+    private static Task<IResult> CreditAsync(string userId, HttpContext context, IGrainFactory grains)
+        => MoveAsync(userId, context, grains, (wallet, amount, reference) => wallet.Credit(amount, reference));
+
+    private static Task<IResult> DebitAsync(string userId, HttpContext context, ClaimsPrincipal user, IGrainFactory grains)
+        => user.MayAccess(userId, Permissions.WalletDebit, Permissions.WalletDebitOwn)
+            ? MoveAsync(userId, context, grains, (wallet, amount, reference) => wallet.Debit(amount, reference))
+            : Task.FromResult<IResult>(Problem.NotFound(context, $"No wallet for {userId}."));
+
+    private static async Task<IResult> MoveAsync(string userId, HttpContext context, IGrainFactory grains, Func<IWalletGrain, long, string, Task<WalletMovement>> move)
+    {
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.WalletMovementRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        errors.Range("amount", request!.Amount, 1, MaxAmount);
+        errors.Identifier("reference", request.Reference);
+        if (errors.Any)
+        {
+            return Problem.Validation(context, errors.ToDictionary());
+        }
+
+        if (!FieldErrors.IsIdentifier(userId))
+        {
+            return Problem.NotFound(context, $"No wallet for {userId}.");
+        }
+
+        var movement = await move(grains.GetGrain<IWalletGrain>(userId), request.Amount!.Value, request.Reference!);
+        return movement.Status switch
+        {
+            WalletMovementStatus.WalletNotFound => Problem.NotFound(context, $"No wallet for {userId}."),
+            WalletMovementStatus.InsufficientFunds => Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.InsufficientFunds, "Insufficient funds.",
+                "The balance does not cover this debit."),
+            WalletMovementStatus.ReferenceConflict => Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.ReferenceConflict, "Reference already used.",
+                $"Reference {request.Reference} was already used for a different movement on this wallet."),
+            _ => TypedResults.Json(new BalanceResponse(movement.Wallet!.Balance, movement.Wallet.Version), ApiJsonContext.Default.BalanceResponse),
+        };
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+using WebFrontend.Auth;
+using WebFrontend.Features.Operations;
+using WebFrontend.Features.Orders;
+using WebFrontend.Features.Products;
+using WebFrontend.Features.Wallets;
+
+namespace WebFrontend.Http;
+
+/// <summary>
+/// Every body the API reads or writes, serialized by generated code: snake_case names, and unknown fields refused
+/// (a misspelt field is an error, not silently ignored).
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(CreateProductRequest))]
+[JsonSerializable(typeof(UpdateProductRequest))]
+[JsonSerializable(typeof(StockAdjustmentRequest))]
+[JsonSerializable(typeof(ProductResponse))]
+[JsonSerializable(typeof(ListResponse<ProductListItem>))]
+[JsonSerializable(typeof(StockResponse))]
+[JsonSerializable(typeof(ProductCursor))]
+[JsonSerializable(typeof(CreateOrderRequest))]
+[JsonSerializable(typeof(OrderResponse))]
+[JsonSerializable(typeof(ListResponse<OrderListItem>))]
+[JsonSerializable(typeof(OrderCursor))]
+[JsonSerializable(typeof(WalletMovementRequest))]
+[JsonSerializable(typeof(WalletResponse))]
+[JsonSerializable(typeof(BalanceResponse))]
+[JsonSerializable(typeof(TokenRequest))]
+[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(ClusterResponse))]
+[JsonSerializable(typeof(IDictionary<string, string[]>))]
+[JsonSerializable(typeof(string[]))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

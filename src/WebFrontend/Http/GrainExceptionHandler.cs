@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Runtime;
+
+namespace WebFrontend.Http;
+
+/// <summary>
+/// Unhandled exceptions as problems: the cluster being momentarily unreachable (a silo failing over, a call timing
+/// out) is a 503 worth retrying; anything else a 500 whose details stay in the logs.
+/// </summary>
+public sealed partial class GrainExceptionHandler(IProblemDetailsService problems, ILogger<GrainExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var unavailable = exception is GrainUnavailableException or GrainCallInterruptedException or TimeoutException;
+        var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+        if (unavailable)
+        {
+            LogUnavailable(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+        else
+        {
+            LogFailed(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = status;
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Type = unavailable ? ProblemTypes.ServiceUnavailable : ProblemTypes.InternalError,
+            Title = unavailable ? "Service temporarily unavailable." : "Internal error.",
+            Detail = unavailable ? "Part of the cluster is unreachable; retry shortly." : "The request failed; its request id finds it in the logs.",
+        };
+        Problem.Complete(problem, httpContext);
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "{Method} {Path}: the cluster is unreachable.")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(2, LogLevel.Error, "{Method} {Path} failed.")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using WebFrontend.Auth;
+using WebFrontend.Features.Operations;
+using WebFrontend.Features.Orders;
+using WebFrontend.Features.Products;
+using WebFrontend.Features.Wallets;
+using WebFrontend.Hosting;
+using WebFrontend.Http;
+using WebFrontend.Idempotency;
+
+// The HTTP front end. Without a database it hosts one silo in process on in-memory storage (the README's run
+// command); with ConnectionStrings__Postgres it is a client of the silo cluster on that database.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Services.AddOptions<FrontendOptions>().Bind(builder.Configuration.GetSection(FrontendOptions.SectionName));
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+    options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+});
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problem.Complete(context.ProblemDetails, context.HttpContext));
+builder.Services.AddExceptionHandler<GrainExceptionHandler>();
+builder.Services.AddBearerAuthentication(builder.Configuration);
+builder.Services.AddOpenApi();
+builder.AddGrainAccess();
+
+var app = builder.Build();
+app.UseMiddleware<RequestIdMiddleware>();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseMiddleware<IdempotencyMiddleware>();
+
+app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "Commerce API v1"));
+}
+
+app.MapHealthEndpoints();
+var api = app.MapGroup("/api/v1").AddEndpointFilter<QueryParameterFilter>();
+api.MapTokenEndpoints();
+api.MapProductEndpoints();
+api.MapOrderEndpoints();
+api.MapWalletEndpoints();
+api.MapClusterEndpoints();
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the integration tests' <c>WebApplicationFactory</c>.</summary>
+public partial class Program;
