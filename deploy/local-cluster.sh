@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # A whole cluster on this machine: a private PostgreSQL (like the test fixture: initdb into a temp folder,
-# a free port, fsync on) and N silo processes on distinct transport ports (11111, 11112, ...).
-# Ctrl-C stops the silos gracefully (SIGTERM: drain, flush, release leases), then PostgreSQL, and deletes its data.
+# a free port, fsync on), N silo processes on distinct transport ports (11111, 11112, ...) and 2 HTTP front ends
+# (cluster clients) on distinct ports (8081, 8082), sharing a signing key made for this run.
+# Ctrl-C stops the front ends, then the silos gracefully (SIGTERM: drain, flush, release leases), then PostgreSQL,
+# and deletes its data.
 #
-#   deploy/local-cluster.sh [silos=3]
+#   deploy/local-cluster.sh [silos=3] [front_ends=2]
 #
-# Logs: <run folder>/silo-<i>.log and postgres.log. The connection string is printed, for clients and extra silos.
+# Logs: <run folder>/silo-<i>.log, frontend-<i>.log and postgres.log. The connection string is printed, for clients
+# and extra silos.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 silos="${1:-3}"
+front_ends="${2:-2}"
 base_port="${SILO_BASE_PORT:-11111}"
+http_base_port="${FRONTEND_BASE_PORT:-8081}"
 
 pg_bin=""
 for dir in ${PG_BIN:-} $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
@@ -34,10 +39,14 @@ chmod 755 "$run_dir"
 if [ "$(id -u)" -eq 0 ]; then chown postgres: "$run_dir"; fi
 pg_port="$(free_port 15432)"
 pids=()
+frontend_pids=()
 
 cleanup() {
   trap '' INT TERM EXIT
   echo
+  echo "Stopping ${#frontend_pids[@]} front ends..."
+  for pid in "${frontend_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${frontend_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   echo "Stopping ${#pids[@]} silos (graceful)..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -53,9 +62,12 @@ echo "Starting PostgreSQL on 127.0.0.1:$pg_port ($run_dir)..."
   -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$run_dir -c fsync=on -c max_connections=400" start >/dev/null
 connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 
-echo "Building the silo..."
+echo "Building the silo and the front end..."
 dotnet build -c Release src/Silo -v quiet -nologo >/dev/null
+dotnet build -c Release src/WebFrontend -v quiet -nologo >/dev/null
 silo_dll="src/Silo/bin/Release/net10.0/Silo.dll"
+frontend_dll="src/WebFrontend/bin/Release/net10.0/WebFrontend.dll"
+signing_key="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
 
 for i in $(seq 1 "$silos"); do
   port="$(free_port $((base_port + i - 1)))"
@@ -65,8 +77,19 @@ for i in $(seq 1 "$silos"); do
   echo "  silo-$i  pid $!  transport 127.0.0.1:$port  log $run_dir/silo-$i.log"
 done
 
+# Front ends connect once a silo has set the cluster up; they wait for it by themselves.
+for i in $(seq 1 "$front_ends"); do
+  port="$(free_port $((http_base_port + i - 1)))"
+  ConnectionStrings__Postgres="$connection" ASPNETCORE_URLS="http://127.0.0.1:$port" \
+    Auth__SigningKey="$signing_key" Auth__DevelopmentTokens=true \
+    dotnet "$frontend_dll" >"$run_dir/frontend-$i.log" 2>&1 &
+  frontend_pids+=("$!")
+  echo "  front end $i  pid $!  http://127.0.0.1:$port  log $run_dir/frontend-$i.log"
+done
+
 echo
 echo "Cluster database: $connection"
+echo "Try it:      curl -s -X POST http://127.0.0.1:$http_base_port/api/v1/auth/token -H 'content-type: application/json' -d '{\"username\":\"manager\",\"password\":\"manager\"}'"
 echo "Membership:  psql -h 127.0.0.1 -p $pg_port -U postgres -c 'SELECT id, endpoint, status, heartbeat_at FROM silos'"
 echo "Placement:   psql -h 127.0.0.1 -p $pg_port -U postgres -c 'SELECT owner, count(*) FROM silo_partitions GROUP BY owner'"
 echo "Ctrl-C stops everything."

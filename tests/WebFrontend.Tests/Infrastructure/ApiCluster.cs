@@ -72,6 +72,17 @@ public sealed class ApiCluster : IAsyncLifetime
 
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    public async Task<string?> TextAsync(string sql, params object[] parameters)
+    {
+        await using var command = Database.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return await command.ExecuteScalarAsync() as string;
+    }
 }
 
 [CollectionDefinition(Name)]

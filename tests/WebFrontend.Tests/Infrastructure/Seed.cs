@@ -1,4 +1,5 @@
 using System.Net;
+using Grains.Coupons;
 
 namespace WebFrontend.Tests.Infrastructure;
 
@@ -28,6 +29,18 @@ public static class Seed
         var reply = await client.PostJsonAsync($"/api/v1/wallets/{userId}/credits", Json.Of(new { amount, reference = UniqueId("credit") }), Api.NewKey());
         Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
     }
+
+    /// <summary>Coupons have no API yet (operators define them); tests define them on the grain.</summary>
+    public static async Task<string> CouponAsync(ApiCluster api, int usageLimit, int percentOff = 10)
+    {
+        var code = UniqueId("c");
+        await api.Cluster.GrainFactory.GetGrain<ICouponGrain>(code).Define(new CouponDefinition(percentOff, 0, usageLimit, DateTimeOffset.UtcNow.AddDays(1)));
+        return code;
+    }
+
+    /// <summary>Uses held or committed, as the coupon's grain counts them.</summary>
+    public static async Task<int> CouponUsesAsync(ApiCluster api, string code)
+        => (await api.Cluster.GrainFactory.GetGrain<ICouponGrain>(code).Get())!.Used;
 
     public static string OrderBody(string productId, int quantity = 1, string? coupon = null)
         => coupon is null

@@ -1,0 +1,110 @@
+using System.Net;
+using Grains.Orders;
+using WebFrontend.Tests.Infrastructure;
+
+namespace WebFrontend.Tests;
+
+/// <summary>Case C3, per the IETF Idempotency-Key draft: one key, one effect, whatever the retries.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class IdempotencyTests(ApiCluster api)
+{
+    [Fact]
+    public async Task Twenty_parallel_posts_with_one_key_place_one_order_and_answer_identically()
+    {
+        var product = await Seed.ProductAsync(api.A, stock: 100);
+        var key = Api.NewKey();
+        var token = Tokens.Customer(Seed.UniqueId("idem"));
+        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            using var client = (i % 2 == 0 ? api.A : api.B).ClientFor(token);
+            return await client.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product, quantity: 3), key);
+        }));
+
+        Assert.All(replies, r => Assert.Equal(HttpStatusCode.Created, r.Status));
+        Assert.Single(replies.Select(r => r.Body).Distinct());
+        Assert.Equal(19, replies.Count(r => r.Header("Idempotent-Replayed") == "true"));
+        Assert.Single(replies.Select(r => r.Header("Location")).Distinct());
+        Assert.Equal(97, await api.ScalarAsync("SELECT available FROM products WHERE id = $1", product));
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM order_items WHERE product_id = $1", product));
+    }
+
+    [Fact]
+    public async Task The_same_key_with_another_body_is_refused_with_422_and_changes_nothing()
+    {
+        var product = await Seed.ProductAsync(api.A, stock: 10);
+        var key = Api.NewKey();
+        using var client = api.A.ClientFor(Tokens.Customer(Seed.UniqueId("idem")));
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product, 1), key)).Status);
+
+        var other = await client.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product, 2), key);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.Status);
+        Assert.Equal("https://errors.example/idempotency-key-reused", other.ProblemType);
+        Assert.Equal(9, await api.ScalarAsync("SELECT available FROM products WHERE id = $1", product));
+    }
+
+    [Fact]
+    public async Task A_retry_while_the_first_request_runs_gets_409_then_the_stored_response()
+    {
+        var product = await Seed.ProductAsync(api.A, stock: 10);
+        var key = Api.NewKey();
+        var token = Tokens.Customer(Seed.UniqueId("idem"));
+        using var first = api.A.ClientFor(token);
+        using var second = api.B.ClientFor(token);
+        var hold = api.SagaFaults.HoldNextAt(OrderSagaStep.Reserving);
+        try
+        {
+            var running = first.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product), key);
+            await hold.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            var retry = await second.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product), key);
+            Assert.Equal(HttpStatusCode.Conflict, retry.Status);
+            Assert.Equal("https://errors.example/idempotency-key-in-flight", retry.ProblemType);
+            Assert.NotNull(retry.Header("Retry-After"));
+
+            hold.Released.SetResult();
+            var placed = await running;
+            Assert.Equal(HttpStatusCode.Created, placed.Status);
+            var replayed = await second.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product), key);
+            Assert.Equal(placed.Body, replayed.Body);
+            Assert.Equal("true", replayed.Header("Idempotent-Replayed"));
+        }
+        finally
+        {
+            hold.Released.TrySetResult();
+            api.SagaFaults.Clear();
+        }
+    }
+
+    [Fact]
+    public async Task A_missing_key_is_refused_before_anything_runs()
+    {
+        var product = await Seed.ProductAsync(api.A, stock: 10);
+        using var client = api.A.ClientFor(Tokens.Customer(Seed.UniqueId("idem")));
+
+        var reply = await client.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product));
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("https://errors.example/idempotency-key-missing", reply.ProblemType);
+        Assert.Equal(10, await api.ScalarAsync("SELECT available FROM products WHERE id = $1", product));
+    }
+
+    [Fact]
+    public async Task Keys_belong_to_users_so_two_users_with_one_key_each_place_an_order()
+    {
+        var product = await Seed.ProductAsync(api.A, stock: 10);
+        var key = Api.NewKey();
+        using var alice = api.A.ClientFor(Tokens.Customer(Seed.UniqueId("alice")));
+        using var bob = api.A.ClientFor(Tokens.Customer(Seed.UniqueId("bob")));
+
+        var first = await alice.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product), key);
+        var second = await bob.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product), key);
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(HttpStatusCode.Created, second.Status);
+        Assert.Null(second.Header("Idempotent-Replayed"));
+        Assert.NotEqual(first.Json!["id"]!.GetValue<string>(), second.Json!["id"]!.GetValue<string>());
+        Assert.Equal(8, await api.ScalarAsync("SELECT available FROM products WHERE id = $1", product));
+        Assert.Equal(2, await api.ScalarAsync("SELECT count(*) FROM idempotency_keys WHERE idempotency_key = $1", key));
+    }
+}
