@@ -20,7 +20,12 @@ builder.Services.ConfigureHttpJsonOptions(options =>
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problem.Complete(context.ProblemDetails, context.HttpContext));
 builder.Services.AddExceptionHandler<GrainExceptionHandler>();
 builder.Services.AddBearerAuthentication(builder.Configuration);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+{
+    document.Info.Title = "Commerce API";
+    document.Info.Description = "Products and stock, orders, wallets. Errors are RFC 9457 problem details; see docs/api.md.";
+    return Task.CompletedTask;
+}));
 builder.AddGrainAccess();
 
 var app = builder.Build();

@@ -8,7 +8,9 @@ public static class TokenEndpoints
     /// <summary>POST /auth/token for the built-in development users; 404 unless Auth:DevelopmentTokens is on.</summary>
     public static void MapTokenEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/auth/token", IssueAsync).AllowAnonymous().WithTags("Auth");
+        api.MapPost("/auth/token", IssueAsync).AllowAnonymous().WithTags("Auth")
+            .Accepts<TokenRequest>("application/json").Produces<TokenResponse>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> IssueAsync(HttpContext context, IOptions<AuthOptions> options, TokenIssuer issuer)

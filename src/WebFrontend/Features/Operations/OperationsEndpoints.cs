@@ -16,7 +16,7 @@ public static class OperationsEndpoints
 
     public static void MapClusterEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/cluster", GetClusterAsync).RequirePermission(Permissions.ClusterRead).WithTags("Operations");
+        api.MapGet("/cluster", GetClusterAsync).RequirePermission(Permissions.ClusterRead).WithTags("Operations").Produces<ClusterResponse>();
     }
 
     private static async Task<IResult> GetClusterAsync(IClusterStatus status, CancellationToken cancellationToken)

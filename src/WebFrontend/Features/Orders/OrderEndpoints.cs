@@ -19,11 +19,16 @@ public static class OrderEndpoints
     public static void MapOrderEndpoints(this RouteGroupBuilder api)
     {
         var orders = api.MapGroup("/orders").WithTags("Orders");
-        orders.MapPost("/", PlaceAsync).RequirePermission(Permissions.OrderCreate).WithMetadata(new RequiresIdempotencyKey());
+        orders.MapPost("/", PlaceAsync).RequirePermission(Permissions.OrderCreate).WithMetadata(new RequiresIdempotencyKey())
+            .Accepts<CreateOrderRequest>("application/json").Produces<OrderResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         orders.MapGet("/", ListAsync).RequirePermission(Permissions.OrderRead, Permissions.OrderReadOwn)
-            .AllowQuery("status", "customer_id", "created_from", "created_to", "limit", "cursor");
-        orders.MapGet("/{id}", GetAsync).RequirePermission(Permissions.OrderRead, Permissions.OrderReadOwn);
-        orders.MapPost("/{id}/cancel", CancelAsync).RequirePermission(Permissions.OrderUpdate, Permissions.OrderCancelOwn);
+            .AllowQuery("status", "customer_id", "created_from", "created_to", "limit", "cursor")
+            .Produces<ListResponse<OrderListItem>>().ProducesValidationProblem();
+        orders.MapGet("/{id}", GetAsync).RequirePermission(Permissions.OrderRead, Permissions.OrderReadOwn)
+            .Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        orders.MapPost("/{id}/cancel", CancelAsync).RequirePermission(Permissions.OrderUpdate, Permissions.OrderCancelOwn)
+            .Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> PlaceAsync(HttpContext context, ClaimsPrincipal user, IGrainFactory grains)

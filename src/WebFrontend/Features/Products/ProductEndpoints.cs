@@ -17,11 +17,18 @@ public static class ProductEndpoints
     public static void MapProductEndpoints(this RouteGroupBuilder api)
     {
         var products = api.MapGroup("/products").WithTags("Products");
-        products.MapGet("/", ListAsync).AllowAnonymous().AllowQuery("limit", "cursor", "q", "sort");
-        products.MapGet("/{id}", GetAsync).AllowAnonymous();
-        products.MapPost("/", CreateAsync).RequirePermission(Permissions.ProductWrite);
-        products.MapPut("/{id}", UpdateAsync).RequirePermission(Permissions.ProductWrite);
-        products.MapPost("/{id}/stock-adjustments", AdjustStockAsync).RequirePermission(Permissions.ProductWrite).WithMetadata(new RequiresIdempotencyKey());
+        products.MapGet("/", ListAsync).AllowAnonymous().AllowQuery("limit", "cursor", "q", "sort")
+            .Produces<ListResponse<ProductListItem>>().ProducesValidationProblem();
+        products.MapGet("/{id}", GetAsync).AllowAnonymous()
+            .Produces<ProductResponse>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
+        products.MapPost("/", CreateAsync).RequirePermission(Permissions.ProductWrite)
+            .Accepts<CreateProductRequest>("application/json").Produces<ProductResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        products.MapPut("/{id}", UpdateAsync).RequirePermission(Permissions.ProductWrite)
+            .Accepts<UpdateProductRequest>("application/json").Produces<ProductResponse>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        products.MapPost("/{id}/stock-adjustments", AdjustStockAsync).RequirePermission(Permissions.ProductWrite).WithMetadata(new RequiresIdempotencyKey())
+            .Accepts<StockAdjustmentRequest>("application/json").Produces<StockResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, IProductQueries queries, CancellationToken cancellationToken)

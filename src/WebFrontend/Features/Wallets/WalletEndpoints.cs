@@ -15,9 +15,13 @@ public static class WalletEndpoints
     public static void MapWalletEndpoints(this RouteGroupBuilder api)
     {
         var wallets = api.MapGroup("/wallets").WithTags("Wallets");
-        wallets.MapGet("/{userId}", GetAsync).RequirePermission(Permissions.WalletRead, Permissions.WalletReadOwn);
-        wallets.MapPost("/{userId}/credits", CreditAsync).RequirePermission(Permissions.WalletCredit).WithMetadata(new RequiresIdempotencyKey());
-        wallets.MapPost("/{userId}/debits", DebitAsync).RequirePermission(Permissions.WalletDebit, Permissions.WalletDebitOwn).WithMetadata(new RequiresIdempotencyKey());
+        wallets.MapGet("/{userId}", GetAsync).RequirePermission(Permissions.WalletRead, Permissions.WalletReadOwn)
+            .Produces<WalletResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        wallets.MapPost("/{userId}/credits", CreditAsync).RequirePermission(Permissions.WalletCredit).WithMetadata(new RequiresIdempotencyKey())
+            .Accepts<WalletMovementRequest>("application/json").Produces<BalanceResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        wallets.MapPost("/{userId}/debits", DebitAsync).RequirePermission(Permissions.WalletDebit, Permissions.WalletDebitOwn).WithMetadata(new RequiresIdempotencyKey())
+            .Accepts<WalletMovementRequest>("application/json").Produces<BalanceResponse>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> GetAsync(string userId, HttpContext context, ClaimsPrincipal user, IGrainFactory grains)
