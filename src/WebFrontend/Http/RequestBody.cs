@@ -28,7 +28,7 @@ public sealed class RequestBody
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 4096, limit + 1L));
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(context.Request.ContentLength ?? 4096, 1, limit + 1L));
         while (true)
         {
             var span = buffer.GetMemory(4096);

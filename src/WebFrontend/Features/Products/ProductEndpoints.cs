@@ -62,7 +62,8 @@ public static class ProductEndpoints
         ProductPosition? after = null;
         if (query.TryGetValue("cursor", out var cursor))
         {
-            if (ListCursor.TryDecode(cursor, ApiJsonContext.Default.ProductCursor, out var position) && position!.Sort == sortName)
+            if (ListCursor.TryDecode(cursor, ApiJsonContext.Default.ProductCursor, out var position)
+                && position!.Sort == sortName && position.Name is not null && FieldErrors.IsIdentifier(position.Id))
             {
                 after = new ProductPosition(position.Name, position.Price, position.Id);
             }
