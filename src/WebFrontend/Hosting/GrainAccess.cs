@@ -43,7 +43,7 @@ public static class GrainAccess
             var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = DataSourceName };
             if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
             {
-                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 16;
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
             }
 
             // Lists are one short statement each: a small pool serves many requests.
