@@ -88,4 +88,15 @@ public sealed class OperationsTests(ApiCluster api)
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.Status);
         Assert.Equal("https://errors.example/invalid-credentials", wrong.ProblemType);
     }
+
+    [Fact]
+    public async Task Names_go_out_as_written_not_as_escapes()
+    {
+        var product = await Seed.ProductAsync(api.A, stock: 1, name: "Phở bò 14\" tô");
+        using var client = api.B.ClientFor(null);
+
+        var reply = await client.GetJsonAsync($"/api/v1/products/{product}");
+
+        Assert.Contains("\"name\":\"Phở bò 14\\\" tô\"", reply.Body, StringComparison.Ordinal);
+    }
 }

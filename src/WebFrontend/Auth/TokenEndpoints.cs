@@ -20,7 +20,7 @@ public static class TokenEndpoints
             return Problem.NotFound(context, "Development tokens are disabled.");
         }
 
-        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.TokenRequest);
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJson.Context.TokenRequest);
         if (problem is not null)
         {
             return problem;
@@ -39,6 +39,6 @@ public static class TokenEndpoints
             return Problem.Of(context, StatusCodes.Status401Unauthorized, ProblemTypes.InvalidCredentials, "Invalid credentials.", "Unknown user or wrong password.");
         }
 
-        return TypedResults.Json(issuer.Issue(user.Id, user.Name, [user.Role]), ApiJsonContext.Default.TokenResponse);
+        return TypedResults.Json(issuer.Issue(user.Id, user.Name, [user.Role]), ApiJson.Context.TokenResponse);
     }
 }

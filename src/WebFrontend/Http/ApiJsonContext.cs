@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using WebFrontend.Auth;
 using WebFrontend.Features.Operations;
@@ -35,3 +37,12 @@ namespace WebFrontend.Http;
 [JsonSerializable(typeof(IDictionary<string, string[]>))]
 [JsonSerializable(typeof(string[]))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// The API's serializer: the generated context with relaxed escaping, so names such as "Phở" or 14" go out as
+/// written rather than as \u escapes (responses are JSON, never embedded in HTML).
+/// </summary>
+public static class ApiJson
+{
+    public static ApiJsonContext Context { get; } = new(new JsonSerializerOptions(ApiJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}

@@ -27,6 +27,6 @@ public static class OperationsEndpoints
                 s.SiloId, s.Name, s.Endpoint, s.Status.ToString().ToUpperInvariant(), s.StartedAt.UtcDateTime, s.HeartbeatAt.UtcDateTime, s.OwnedPartitions, s.ActivationsByGrainType))],
             silos.Sum(s => s.OwnedPartitions),
             silos.Sum(s => s.ActivationsByGrainType.Values.Sum()));
-        return TypedResults.Json(response, ApiJsonContext.Default.ClusterResponse);
+        return TypedResults.Json(response, ApiJson.Context.ClusterResponse);
     }
 }

@@ -33,7 +33,7 @@ public static class OrderEndpoints
 
     private static async Task<IResult> PlaceAsync(HttpContext context, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.CreateOrderRequest);
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJson.Context.CreateOrderRequest);
         if (problem is not null)
         {
             return problem;
@@ -57,7 +57,7 @@ public static class OrderEndpoints
         {
             case PlacementStatus.Placed:
                 context.Response.Headers.Location = $"/api/v1/orders/{orderId}";
-                return TypedResults.Json(OrderResponse.From(placement.Order!), ApiJsonContext.Default.OrderResponse, statusCode: StatusCodes.Status201Created);
+                return TypedResults.Json(OrderResponse.From(placement.Order!), ApiJson.Context.OrderResponse, statusCode: StatusCodes.Status201Created);
             case PlacementStatus.OutOfStock:
                 return Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.OutOfStock, "Out of stock.", placement.Problem,
                     new Dictionary<string, object?> { ["product_ids"] = placement.ProductIds.ToArray() });
@@ -150,7 +150,7 @@ public static class OrderEndpoints
         OrderPosition? after = null;
         if (query.TryGetValue("cursor", out var cursor))
         {
-            if (ListCursor.TryDecode(cursor, ApiJsonContext.Default.OrderCursor, out var position) && FieldErrors.IsIdentifier(position!.Id))
+            if (ListCursor.TryDecode(cursor, ApiJson.Context.OrderCursor, out var position) && FieldErrors.IsIdentifier(position!.Id))
             {
                 after = new OrderPosition(new DateTimeOffset(DateTime.SpecifyKind(position.CreatedAt, DateTimeKind.Utc)), position.Id);
             }
@@ -166,11 +166,11 @@ public static class OrderEndpoints
         }
 
         var page = await queries.ListAsync(new OrderListRequest(status, customerId, from, to, limit, after), cancellationToken);
-        var next = page.Next is { } n ? ListCursor.Encode(new OrderCursor(n.CreatedAt.UtcDateTime, n.Id), ApiJsonContext.Default.OrderCursor) : null;
+        var next = page.Next is { } n ? ListCursor.Encode(new OrderCursor(n.CreatedAt.UtcDateTime, n.Id), ApiJson.Context.OrderCursor) : null;
         var items = page.Items
             .Select(o => new OrderListItem(o.Id, o.CustomerId, o.CustomerName, OrderStatusNames.Of(o.Status), o.Total, o.ItemCount, o.CreatedAt.UtcDateTime))
             .ToList();
-        return TypedResults.Json(new ListResponse<OrderListItem>(items, next), ApiJsonContext.Default.ListResponseOrderListItem);
+        return TypedResults.Json(new ListResponse<OrderListItem>(items, next), ApiJson.Context.ListResponseOrderListItem);
     }
 
     private static DateTimeOffset? Timestamp(IQueryCollection query, string name, FieldErrors errors)
@@ -201,7 +201,7 @@ public static class OrderEndpoints
         }
 
         context.Response.Headers.ETag = EntityTags.Of(order.Version);
-        return TypedResults.Json(OrderResponse.From(order), ApiJsonContext.Default.OrderResponse);
+        return TypedResults.Json(OrderResponse.From(order), ApiJson.Context.OrderResponse);
     }
 
     private static async Task<IResult> CancelAsync(string id, HttpContext context, ClaimsPrincipal user, IGrainFactory grains)
@@ -219,7 +219,7 @@ public static class OrderEndpoints
             OrderChangeStatus.NotFound => Problem.NotFound(context, $"No order {id}."),
             OrderChangeStatus.InvalidState => Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.InvalidState, "Order cannot be cancelled.",
                 $"The order is {OrderStatusNames.Of(change.Order!.Status)}; only a PENDING_PAYMENT order can be cancelled."),
-            _ => TypedResults.Json(OrderResponse.From(change.Order!), ApiJsonContext.Default.OrderResponse),
+            _ => TypedResults.Json(OrderResponse.From(change.Order!), ApiJson.Context.OrderResponse),
         };
     }
 }

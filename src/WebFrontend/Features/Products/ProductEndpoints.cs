@@ -62,7 +62,7 @@ public static class ProductEndpoints
         ProductPosition? after = null;
         if (query.TryGetValue("cursor", out var cursor))
         {
-            if (ListCursor.TryDecode(cursor, ApiJsonContext.Default.ProductCursor, out var position)
+            if (ListCursor.TryDecode(cursor, ApiJson.Context.ProductCursor, out var position)
                 && position!.Sort == sortName && position.Name is not null && FieldErrors.IsIdentifier(position.Id))
             {
                 after = new ProductPosition(position.Name, position.Price, position.Id);
@@ -79,9 +79,9 @@ public static class ProductEndpoints
         }
 
         var page = await queries.ListAsync(new ProductListRequest(sort!.Value, search, limit, after), cancellationToken);
-        var next = page.Next is { } n ? ListCursor.Encode(new ProductCursor(sortName, n.Name, n.Price, n.Id), ApiJsonContext.Default.ProductCursor) : null;
+        var next = page.Next is { } n ? ListCursor.Encode(new ProductCursor(sortName, n.Name, n.Price, n.Id), ApiJson.Context.ProductCursor) : null;
         var items = page.Items.Select(p => new ProductListItem(p.Id, p.Name, p.Price, p.StockAvailable, p.Version)).ToList();
-        return TypedResults.Json(new ListResponse<ProductListItem>(items, next), ApiJsonContext.Default.ListResponseProductListItem);
+        return TypedResults.Json(new ListResponse<ProductListItem>(items, next), ApiJson.Context.ListResponseProductListItem);
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains)
@@ -94,12 +94,12 @@ public static class ProductEndpoints
         context.Response.Headers.ETag = EntityTags.Of(product.Version);
         return EntityTags.NoneMatchHits(context.Request, product.Version)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-            : TypedResults.Json(ProductResponse.From(product), ApiJsonContext.Default.ProductResponse);
+            : TypedResults.Json(ProductResponse.From(product), ApiJson.Context.ProductResponse);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, IGrainFactory grains)
     {
-        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.CreateProductRequest);
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJson.Context.CreateProductRequest);
         if (problem is not null)
         {
             return problem;
@@ -123,7 +123,7 @@ public static class ProductEndpoints
 
         context.Response.Headers.ETag = EntityTags.Of(written.Product!.Version);
         context.Response.Headers.Location = $"/api/v1/products/{request.Id}";
-        return TypedResults.Json(ProductResponse.From(written.Product), ApiJsonContext.Default.ProductResponse, statusCode: StatusCodes.Status201Created);
+        return TypedResults.Json(ProductResponse.From(written.Product), ApiJson.Context.ProductResponse, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext context, IGrainFactory grains)
@@ -134,7 +134,7 @@ public static class ProductEndpoints
             return Problem.Validation(context, "If-Match", "Must be one strong entity tag such as \"3\", or *.");
         }
 
-        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.UpdateProductRequest);
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJson.Context.UpdateProductRequest);
         if (problem is not null)
         {
             return problem;
@@ -177,13 +177,13 @@ public static class ProductEndpoints
                     $"The product is at version {written.Product.Version.ToString(CultureInfo.InvariantCulture)}, not {expectedVersion.ToString(CultureInfo.InvariantCulture)}: read it again.");
             default:
                 context.Response.Headers.ETag = EntityTags.Of(written.Product!.Version);
-                return TypedResults.Json(ProductResponse.From(written.Product), ApiJsonContext.Default.ProductResponse);
+                return TypedResults.Json(ProductResponse.From(written.Product), ApiJson.Context.ProductResponse);
         }
     }
 
     private static async Task<IResult> AdjustStockAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.StockAdjustmentRequest);
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJson.Context.StockAdjustmentRequest);
         if (problem is not null)
         {
             return problem;
@@ -213,7 +213,7 @@ public static class ProductEndpoints
             ProductWriteStatus.NotFound => Problem.NotFound(context, $"No product {id}."),
             ProductWriteStatus.WouldGoNegative => Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.InsufficientStock, "Stock would go negative.",
                 $"Only {written.Product!.StockAvailable.ToString(CultureInfo.InvariantCulture)} units are available."),
-            _ => TypedResults.Json(new StockResponse(written.Product!.StockAvailable, written.Product.Version), ApiJsonContext.Default.StockResponse),
+            _ => TypedResults.Json(new StockResponse(written.Product!.StockAvailable, written.Product.Version), ApiJson.Context.StockResponse),
         };
     }
 }

@@ -35,7 +35,7 @@ public static class WalletEndpoints
         }
 
         context.Response.Headers.ETag = EntityTags.Of(wallet.Version);
-        return TypedResults.Json(new WalletResponse(wallet.UserId, wallet.Balance, wallet.Currency, wallet.Version), ApiJsonContext.Default.WalletResponse);
+        return TypedResults.Json(new WalletResponse(wallet.UserId, wallet.Balance, wallet.Currency, wallet.Version), ApiJson.Context.WalletResponse);
     }
 
     private static Task<IResult> CreditAsync(string userId, HttpContext context, IGrainFactory grains)
@@ -48,7 +48,7 @@ public static class WalletEndpoints
 
     private static async Task<IResult> MoveAsync(string userId, HttpContext context, IGrainFactory grains, Func<IWalletGrain, long, string, Task<WalletMovement>> move)
     {
-        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.WalletMovementRequest);
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJson.Context.WalletMovementRequest);
         if (problem is not null)
         {
             return problem;
@@ -75,7 +75,7 @@ public static class WalletEndpoints
                 "The balance does not cover this debit."),
             WalletMovementStatus.ReferenceConflict => Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.ReferenceConflict, "Reference already used.",
                 $"Reference {request.Reference} was already used for a different movement on this wallet."),
-            _ => TypedResults.Json(new BalanceResponse(movement.Wallet!.Balance, movement.Wallet.Version), ApiJsonContext.Default.BalanceResponse),
+            _ => TypedResults.Json(new BalanceResponse(movement.Wallet!.Balance, movement.Wallet.Version), ApiJson.Context.BalanceResponse),
         };
     }
 }
