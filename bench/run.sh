@@ -4,8 +4,14 @@
 #   bench/run.sh hot-grain     [--seconds N] [--callers 1,8,64,256]
 #   bench/run.sh cluster-chaos
 #   bench/run.sh cluster-scale [--seconds N]
+#   bench/run.sh list-depth     1,000,000 orders of 10,000 customers bulk-loaded; one silo process and the HTTP front
+#                               end (src/WebFrontend, cluster-client mode) as processes; p50/p95/p99 of GET
+#                               /api/v1/orders?limit=20 for page 1 and page 5,000 (keyset cursor), the OFFSET
+#                               equivalent in SQL for context; ends with list-depth: ratio_deep_vs_first=<x> (target ≤ 2,
+#                               exit code 1 above it or if the walk repeats or misorders an order).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# cluster-chaos runs real silo processes from the Release build.
+# cluster-chaos and list-depth run real silo processes from the Release build; list-depth also the front end.
 dotnet build -c Release src/Silo -v quiet -nologo >/dev/null
+dotnet build -c Release src/WebFrontend -v quiet -nologo >/dev/null
 exec dotnet run -c Release --project bench/Benchmarks -- "$@"

@@ -5,6 +5,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
     ["hot-grain"] = HotGrainBenchmark.RunAsync,
     ["cluster-chaos"] = ClusterChaosBenchmark.RunAsync,
     ["cluster-scale"] = ClusterScaleBenchmark.RunAsync,
+    ["list-depth"] = ListDepthBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Benchmarks;
+
+/// <summary>
+/// <c>dotnet &lt;dll&gt;</c> as a child process with stdout and stderr in one log file, so a benchmark's console shows
+/// only its own table while a failed run still leaves the child's side of the story behind.
+/// </summary>
+internal sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+    private readonly Task _pumps;
+
+    private ChildProcess(string name, Process process, StreamWriter log)
+    {
+        Name = name;
+        _process = process;
+        _log = log;
+        // Both pipes must be drained all the time: a child blocked on a full pipe looks like a hung benchmark.
+        _pumps = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError));
+    }
+
+    /// <summary>Also the log file's name in the run directory, so that directory reads as the list of processes.</summary>
+    public string Name { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static ChildProcess Start(string name, string dllPath, IReadOnlyDictionary<string, string> environment, string logDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet", [dllPath])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        Directory.CreateDirectory(logDirectory);
+        var log = new StreamWriter(Path.Combine(logDirectory, $"{name}.log")) { AutoFlush = true };
+        return new ChildProcess(name, Process.Start(start)!, log);
+    }
+
+    /// <summary>kill -9, and wait until the process is gone: no shutdown code runs, nothing is flushed or released.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, then wait for the graceful shutdown to finish (kill after the timeout).</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        // Process has no API for SIGTERM; Kill() is SIGKILL, which would skip the shutdown being measured.
+        using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        await _process.WaitForExitAsync();
+        // The pumps end at end-of-stream; only then is it safe to close the log they write to.
+        await _pumps;
+        await _log.DisposeAsync();
+        _process.Dispose();
+    }
+
+    private async Task PumpAsync(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            // stdout and stderr are pumped concurrently into the same writer.
+            lock (_log)
+            {
+                _log.WriteLine(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Benchmarks;
+
+/// <summary>
+/// The HTTP front end as a real operating-system process (the Release build of src/WebFrontend) in cluster-client
+/// mode on a free loopback port, with its output in a log file.
+/// </summary>
+public sealed class WebFrontendProcess : IAsyncDisposable
+{
+    private readonly ChildProcess _process;
+
+    private WebFrontendProcess(ChildProcess process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int ProcessId => _process.ProcessId;
+
+    public static WebFrontendProcess Start(string connectionString, string signingKey, string logDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var frontend = Path.GetFullPath(Path.Combine("src", "WebFrontend", "bin", "Release", "net10.0", "WebFrontend.dll"));
+        if (!File.Exists(frontend))
+        {
+            throw new FileNotFoundException($"Build the front end first: dotnet build -c Release src/WebFrontend (looked for {frontend}).");
+        }
+
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/'),
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Auth__SigningKey"] = signingKey,
+            ["Auth__DevelopmentTokens"] = "true",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var process = ChildProcess.Start("web-frontend", frontend, environment, logDirectory);
+        return new WebFrontendProcess(process, baseAddress);
+    }
+
+    /// <summary>Polls GET /health/ready until it answers 200 (database and silos reachable).</summary>
+    public async Task WaitUntilReadyAsync(HttpClient http, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        var last = "no answer yet";
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The front end exited with {_process.ExitCode} before it was ready (see {_process.Name}.log).");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(BaseAddress, "/health/ready"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (HttpRequestException exception)
+            {
+                last = exception.Message;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+
+        throw new TimeoutException($"The front end was not ready within {timeout}: {last}.");
+    }
+
+    /// <summary>SIGTERM, then wait for the graceful shutdown to finish (kill after the timeout).</summary>
+    public Task TerminateAsync(TimeSpan timeout) => _process.TerminateAsync(timeout);
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
