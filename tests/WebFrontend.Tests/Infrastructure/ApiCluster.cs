@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Runtime.TestingHost;
+using WebFrontend.Hosting;
 
 namespace WebFrontend.Tests.Infrastructure;
 
@@ -45,9 +46,9 @@ public sealed class ApiCluster : IAsyncLifetime
         A = new FrontEnd(connectionString, "a");
         B = new FrontEnd(connectionString, "b");
 
-        // Start both hosts now (connecting to the cluster), not inside the first test.
-        _ = A.Server;
-        _ = B.Server;
+        // Start both hosts now, and let them connect to the cluster, before the first test.
+        await Task.WhenAll(A.Services.GetRequiredService<ClusterConnection>().WhenConnected, B.Services.GetRequiredService<ClusterConnection>().WhenConnected)
+            .WaitAsync(TimeSpan.FromMinutes(1));
     }
 
     public async Task DisposeAsync()
