@@ -49,7 +49,7 @@ public sealed class OrderListTests(ApiCluster api)
     }
 
     [Fact]
-    public async Task A_page_of_100_orders_with_names_and_item_counts_costs_at_most_three_statements()
+    public async Task A_page_of_100_orders_with_names_and_item_counts_costs_one_statement()
     {
         var first = await Seed.ProductAsync(api.A, stock: 1_000);
         var second = await Seed.ProductAsync(api.A, stock: 1_000);
@@ -86,7 +86,8 @@ public sealed class OrderListTests(ApiCluster api)
             Assert.Equal(2, item["item_count"]!.GetValue<int>());
         });
         Assert.NotNull(page.Json["next_cursor"]);
-        Assert.InRange(statements.Count, 1, 3);
+        // The issue allows three; the keyset query with its join needs one.
+        Assert.Single(statements);
     }
 
     private static async Task<List<string>> PlaceOrdersAsync(FrontEnd frontEnd, string token, string product, int count, string? body = null)

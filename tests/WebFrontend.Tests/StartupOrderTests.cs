@@ -14,7 +14,7 @@ public sealed class StartupOrderTests
     public async Task A_front_end_started_before_any_silo_is_unavailable_until_one_joins()
     {
         var connectionString = await SharedPostgres.CreateDatabaseAsync();
-        await using var frontEnd = new FrontEnd(connectionString, "early");
+        await using var frontEnd = new FrontEnd(connectionString);
         using var client = frontEnd.ClientFor(null);
 
         var notReady = await client.GetJsonAsync("/health/ready");

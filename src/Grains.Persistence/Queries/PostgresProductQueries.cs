@@ -1,4 +1,3 @@
-using System.Text;
 using Npgsql;
 
 namespace Grains.Persistence.Queries;
@@ -18,42 +17,24 @@ public sealed class PostgresProductQueries(NpgsqlDataSource dataSource) : IProdu
             ProductSort.PriceDescending => ("price", true),
             _ => ("name", false),
         };
-        var sql = new StringBuilder("SELECT id, name, price, available, version FROM products");
-        await using var command = dataSource.CreateCommand();
-        var conditions = new List<string>();
+        await using var statement = new ListStatement(dataSource, "SELECT id, name, price, available, version FROM products");
         if (request.Search is { } search)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = $"%{EscapeLike(search)}%" });
-            conditions.Add($"name ILIKE ${command.Parameters.Count}");
+            statement.Where("name ILIKE {0}", $"%{EscapeLike(search)}%");
         }
 
         if (request.After is { } after)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = column == "price" ? after.Price : after.Name });
-            command.Parameters.Add(new NpgsqlParameter { Value = after.Id });
-            conditions.Add($"({column}, id) {(descending ? "<" : ">")} (${command.Parameters.Count - 1}, ${command.Parameters.Count})");
-        }
-
-        if (conditions.Count > 0)
-        {
-            sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
+            statement.Where($"({column}, id) {(descending ? "<" : ">")} ({{0}}, {{1}})", column == "price" ? after.Price : after.Name, after.Id);
         }
 
         var direction = descending ? "DESC" : "ASC";
-        command.Parameters.Add(new NpgsqlParameter { Value = request.Limit + 1 });
-        sql.Append($" ORDER BY {column} {direction}, id {direction} LIMIT ${command.Parameters.Count}");
-        command.CommandText = sql.ToString();
-
-        var items = new List<ProductSummary>(request.Limit + 1);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                items.Add(new ProductSummary(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt64(4)));
-            }
-        }
-
-        return Paging.Page(items, request.Limit, last => new ProductPosition(last.Name, last.Price, last.Id));
+        return await statement.ReadPageAsync(
+            $"{column} {direction}, id {direction}",
+            request.Limit,
+            row => new ProductSummary(row.GetString(0), row.GetString(1), row.GetInt64(2), row.GetInt32(3), row.GetInt64(4)),
+            last => new ProductPosition(last.Name, last.Price, last.Id),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private static string EscapeLike(string text)

@@ -18,43 +18,30 @@ internal sealed class OrderStateStore(NpgsqlDataSource dataSource) : IGrainState
         WHERE o.id = $1
         """;
 
-    public async Task<StoredState<OrderState>?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
-    {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(GuardedWrite.Command(SelectOrder, key.GrainKey));
-        batch.BatchCommands.Add(GuardedWrite.Command(
-            "SELECT product_id, product_name, quantity, unit_price, line_total FROM order_items WHERE order_id = $1 ORDER BY line", key.GrainKey));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        var state = new OrderState
-        {
-            Exists = true,
-            CustomerId = reader.GetString(0),
-            CustomerName = reader.GetString(1),
-            Status = OrderStatusNames.Parse(reader.GetString(2)),
-            Subtotal = reader.GetInt64(3),
-            Discount = reader.GetInt64(4),
-            Total = reader.GetInt64(5),
-            Currency = reader.GetString(6),
-            CouponCode = reader.IsDBNull(7) ? null : reader.GetString(7),
-            CreatedAt = reader.GetFieldValue<DateTimeOffset>(8),
-            ExpiresAt = reader.GetFieldValue<DateTimeOffset>(9),
-            UpdatedAt = reader.GetFieldValue<DateTimeOffset>(10),
-            Version = reader.GetInt64(11),
-        };
-        var etag = reader.GetInt64(12);
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            state.Items.Add(new OrderLine(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4)));
-        }
-
-        return new StoredState<OrderState>(state, etag);
-    }
+    public Task<StoredState<OrderState>?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
+        => GuardedRead.ReadAsync(
+            dataSource,
+            key.GrainKey,
+            SelectOrder,
+            "SELECT product_id, product_name, quantity, unit_price, line_total FROM order_items WHERE order_id = $1 ORDER BY line",
+            row => new OrderState
+            {
+                Exists = true,
+                CustomerId = row.GetString(0),
+                CustomerName = row.GetString(1),
+                Status = OrderStatusNames.Parse(row.GetString(2)),
+                Subtotal = row.GetInt64(3),
+                Discount = row.GetInt64(4),
+                Total = row.GetInt64(5),
+                Currency = row.GetString(6),
+                CouponCode = row.IsDBNull(7) ? null : row.GetString(7),
+                CreatedAt = row.GetFieldValue<DateTimeOffset>(8),
+                ExpiresAt = row.GetFieldValue<DateTimeOffset>(9),
+                UpdatedAt = row.GetFieldValue<DateTimeOffset>(10),
+                Version = row.GetInt64(11),
+            },
+            (row, state) => state.Items.Add(new OrderLine(row.GetString(0), row.GetString(1), row.GetInt32(2), row.GetInt64(3), row.GetInt64(4))),
+            cancellationToken);
 
     // Not async: every command is built from the state before anything is awaited.
     public Task<long> WriteAsync(GrainStateKey key, int partition, OrderState state, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)

@@ -11,44 +11,30 @@ namespace Grains.Persistence.Stores;
 /// </summary>
 internal sealed class ProductStateStore(NpgsqlDataSource dataSource) : IGrainStateStore<ProductState>
 {
-    public async Task<StoredState<ProductState>?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
-    {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(GuardedWrite.Command(
-            "SELECT name, price, available, version, created_at, updated_at, hold_sweep_scheduled, etag FROM products WHERE id = $1", key.GrainKey));
-        batch.BatchCommands.Add(GuardedWrite.Command(
-            "SELECT order_id, quantity, unit_price, hold_until FROM product_holds WHERE product_id = $1 AND NOT committed", key.GrainKey));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        var state = new ProductState
-        {
-            Exists = true,
-            Name = reader.GetString(0),
-            Price = reader.GetInt64(1),
-            Available = reader.GetInt32(2),
-            Version = reader.GetInt64(3),
-            CreatedAt = reader.GetFieldValue<DateTimeOffset>(4),
-            UpdatedAt = reader.GetFieldValue<DateTimeOffset>(5),
-            HoldSweepScheduled = reader.GetBoolean(6),
-        };
-        var etag = reader.GetInt64(7);
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            state.Holds[reader.GetString(0)] = new ProductHold
+    public Task<StoredState<ProductState>?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
+        => GuardedRead.ReadAsync(
+            dataSource,
+            key.GrainKey,
+            "SELECT name, price, available, version, created_at, updated_at, hold_sweep_scheduled, etag FROM products WHERE id = $1",
+            "SELECT order_id, quantity, unit_price, hold_until FROM product_holds WHERE product_id = $1 AND NOT committed",
+            row => new ProductState
             {
-                Quantity = reader.GetInt32(1),
-                UnitPrice = reader.GetInt64(2),
-                HoldUntil = reader.GetFieldValue<DateTimeOffset>(3),
-            };
-        }
-
-        return new StoredState<ProductState>(state, etag);
-    }
+                Exists = true,
+                Name = row.GetString(0),
+                Price = row.GetInt64(1),
+                Available = row.GetInt32(2),
+                Version = row.GetInt64(3),
+                CreatedAt = row.GetFieldValue<DateTimeOffset>(4),
+                UpdatedAt = row.GetFieldValue<DateTimeOffset>(5),
+                HoldSweepScheduled = row.GetBoolean(6),
+            },
+            (row, state) => state.Holds[row.GetString(0)] = new ProductHold
+            {
+                Quantity = row.GetInt32(1),
+                UnitPrice = row.GetInt64(2),
+                HoldUntil = row.GetFieldValue<DateTimeOffset>(3),
+            },
+            cancellationToken);
 
     // Not async: every command is built from the state before anything is awaited.
     public Task<long> WriteAsync(GrainStateKey key, int partition, ProductState state, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)

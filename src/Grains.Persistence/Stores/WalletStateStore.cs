@@ -10,32 +10,20 @@ namespace Grains.Persistence.Stores;
 /// </summary>
 internal sealed class WalletStateStore(NpgsqlDataSource dataSource) : IGrainStateStore<WalletState>
 {
-    public async Task<StoredState<WalletState>?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
-    {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(GuardedWrite.Command("SELECT balance, currency, version, etag FROM wallets WHERE user_id = $1", key.GrainKey));
-        batch.BatchCommands.Add(GuardedWrite.Command("SELECT reference, amount, balance_after, created_at FROM wallet_entries WHERE user_id = $1", key.GrainKey));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        var state = new WalletState { Exists = true, Balance = reader.GetInt64(0), Currency = reader.GetString(1), Version = reader.GetInt64(2) };
-        var etag = reader.GetInt64(3);
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            state.Entries[reader.GetString(0)] = new WalletEntry
+    public Task<StoredState<WalletState>?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
+        => GuardedRead.ReadAsync(
+            dataSource,
+            key.GrainKey,
+            "SELECT balance, currency, version, etag FROM wallets WHERE user_id = $1",
+            "SELECT reference, amount, balance_after, created_at FROM wallet_entries WHERE user_id = $1",
+            row => new WalletState { Exists = true, Balance = row.GetInt64(0), Currency = row.GetString(1), Version = row.GetInt64(2) },
+            (row, state) => state.Entries[row.GetString(0)] = new WalletEntry
             {
-                Amount = reader.GetInt64(1),
-                BalanceAfter = reader.GetInt64(2),
-                At = reader.GetFieldValue<DateTimeOffset>(3),
-            };
-        }
-
-        return new StoredState<WalletState>(state, etag);
-    }
+                Amount = row.GetInt64(1),
+                BalanceAfter = row.GetInt64(2),
+                At = row.GetFieldValue<DateTimeOffset>(3),
+            },
+            cancellationToken);
 
     // Not async: every command is built from the state before anything is awaited.
     public Task<long> WriteAsync(GrainStateKey key, int partition, WalletState state, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)

@@ -36,8 +36,14 @@ public sealed class ClusterClient : IAsyncDisposable
     {
         var options = new ClusterOptions();
         configure?.Invoke(options);
-        // A client only reads the partition map: a few connections are plenty.
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { MaxPoolSize = 8 } }.Build();
+        // A client only reads the partition map: a few connections are plenty, unless the connection string says otherwise.
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxPoolSize == 100)
+        {
+            builder.ConnectionStringBuilder.MaxPoolSize = 8;
+        }
+
+        var dataSource = builder.Build();
         try
         {
             var partitionCount = await WaitForPartitionCountAsync(dataSource, options.RoutingTimeout, cancellationToken).ConfigureAwait(false);

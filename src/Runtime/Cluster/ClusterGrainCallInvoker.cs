@@ -90,7 +90,7 @@ internal sealed partial class ClusterGrainCallInvoker(
                 switch (await transport.SendAsync(owner, grainId, method, arguments, context, cancellation).ConfigureAwait(false))
                 {
                     case TransportOutcome.Completed completed:
-                        return GrainCallCodec.DecodeResult<TResult>(method, completed.Result);
+                        return GrainCallCodec.DecodeResult<TResult>(method, completed.EncodedResult);
                     case TransportOutcome.Failed failed:
                         throw failed.Exception;
                     case TransportOutcome.NotDelivered notDelivered:

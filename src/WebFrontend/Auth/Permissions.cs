@@ -38,12 +38,6 @@ public static class Permissions
         [Roles.Admin] = s_admin.ToFrozenSet(),
     }.ToFrozenDictionary();
 
-    public static IEnumerable<string> Of(ClaimsPrincipal user)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return user.FindAll(ClaimNames.Role).SelectMany(role => s_byRole.GetValueOrDefault(role.Value) ?? FrozenSet<string>.Empty).Distinct();
-    }
-
     public static bool Has(this ClaimsPrincipal user, string permission)
     {
         ArgumentNullException.ThrowIfNull(user);

@@ -22,6 +22,8 @@ public static class JsonBody
             return (null, TooLarge(context));
         }
 
+        // A first pass with the reader tells malformed JSON (400 malformed-body) from a well-formed body whose fields
+        // are wrong (400 with the field named); bodies are small (the limit), so reading them twice costs little.
         if (!IsWellFormedObject(body.Bytes.Span))
         {
             return (null, Malformed(context, "The body must be one well-formed JSON object."));

@@ -43,8 +43,8 @@ public sealed class ApiCluster : IAsyncLifetime
             },
         };
         _cluster = await TestCluster.StartAsync(options);
-        A = new FrontEnd(connectionString, "a");
-        B = new FrontEnd(connectionString, "b");
+        A = new FrontEnd(connectionString);
+        B = new FrontEnd(connectionString);
 
         // Start both hosts now, and let them connect to the cluster, before the first test.
         await Task.WhenAll(A.Services.GetRequiredService<ClusterConnection>().WhenConnected, B.Services.GetRequiredService<ClusterConnection>().WhenConnected)

@@ -5,10 +5,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace WebFrontend.Tests.Infrastructure;
 
 /// <summary>One front end process-equivalent: the real app, as a cluster client of the test cluster's database.</summary>
-public sealed class FrontEnd(string connectionString, string name) : WebApplicationFactory<Program>
+public sealed class FrontEnd(string connectionString) : WebApplicationFactory<Program>
 {
-    public string Name { get; } = name;
-
     public HttpClient ClientFor(string? token)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

@@ -11,7 +11,7 @@ internal interface IGrainTransport
 /// <summary>What came back: a result, a definite "not run here" (so the caller may route again), or a failure to pass on.</summary>
 internal abstract record TransportOutcome
 {
-    public sealed record Completed(byte[] Result) : TransportOutcome;
+    public sealed record Completed(byte[] EncodedResult) : TransportOutcome;
 
     /// <summary>The target does not serve the partition: nothing ran.</summary>
     public sealed record Moved : TransportOutcome;

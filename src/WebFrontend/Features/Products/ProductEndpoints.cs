@@ -149,7 +149,11 @@ public static class ProductEndpoints
         }
 
         var grain = FieldErrors.IsIdentifier(id) ? grains.GetGrain<IProductGrain>(id) : null;
-        if (grain is null || (ifMatch != EntityTags.IfMatch.Version && await grain.Get() is null))
+
+        // Without a version to compare, the product is read once: to answer 404 before 428, and for "*" (whatever
+        // version is current, still refused if it changes before the update lands).
+        var current = grain is not null && ifMatch != EntityTags.IfMatch.Version ? await grain.Get() : null;
+        if (grain is null || (ifMatch != EntityTags.IfMatch.Version && current is null))
         {
             return Problem.NotFound(context, $"No product {id}.");
         }
@@ -160,10 +164,9 @@ public static class ProductEndpoints
                 "Send the ETag you last read in If-Match, so that a concurrent change is not overwritten.");
         }
 
-        // "*" means "whatever the current version is": read it, and still refuse if it changes before the update lands.
         if (ifMatch == EntityTags.IfMatch.Any)
         {
-            expectedVersion = (await grain.Get())!.Version;
+            expectedVersion = current!.Version;
         }
 
         var written = await grain.Update(new ProductChanges(request.Name!, request.Price!.Value), expectedVersion);
