@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # A whole cluster on this machine: a private PostgreSQL (like the test fixture: initdb into a temp folder,
-# a free port, fsync on), N silo processes on distinct transport ports (11111, 11112, ...) and 2 HTTP front ends
-# (cluster clients) on distinct ports (8081, 8082), sharing a signing key made for this run.
+# a free port, fsync on), N silo processes on distinct transport ports (11111, 11112, ...), 2 HTTP front ends
+# (cluster clients) on distinct ports (8081, 8082) sharing a signing key made for this run, and the VNPay gateway
+# simulator (8090) with a merchant secret made for this run, sending its IPNs to the first front end.
 # Ctrl-C stops the front ends, then the silos gracefully (SIGTERM: drain, flush, release leases), then PostgreSQL,
 # and deletes its data.
 #
 #   deploy/local-cluster.sh [silos=3] [front_ends=2]
 #
-# Logs: <run folder>/silo-<i>.log, frontend-<i>.log and postgres.log. The connection string is printed, for clients
+# Logs: <run folder>/silo-<i>.log, frontend-<i>.log, gateway.log and postgres.log. The connection string is printed, for clients
 # and extra silos.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +51,7 @@ cleanup() {
   echo "Stopping ${#pids[@]} silos (graceful)..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "${gateway_pid:-}" ]; then kill -TERM "$gateway_pid" 2>/dev/null || true; fi
   echo "Stopping PostgreSQL..."
   "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$run_dir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$run_dir"
@@ -62,12 +64,28 @@ echo "Starting PostgreSQL on 127.0.0.1:$pg_port ($run_dir)..."
   -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$run_dir -c fsync=on -c max_connections=400" start >/dev/null
 connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 
-echo "Building the silo and the front end..."
+echo "Building the silo, the front end and the gateway simulator..."
 dotnet build -c Release src/Silo -v quiet -nologo >/dev/null
 dotnet build -c Release src/WebFrontend -v quiet -nologo >/dev/null
+dotnet build -c Release src/PaymentGateway -v quiet -nologo >/dev/null
 silo_dll="src/Silo/bin/Release/net10.0/Silo.dll"
 frontend_dll="src/WebFrontend/bin/Release/net10.0/WebFrontend.dll"
+gateway_dll="src/PaymentGateway/bin/Release/net10.0/PaymentGateway.dll"
 signing_key="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+
+# Payments: every silo and front end is the same VNPay merchant of the simulator.
+gateway_port="$(free_port "${GATEWAY_PORT:-8090}")"
+first_frontend_port="$(free_port "$http_base_port")"
+export VnPay__TmnCode="LOCALSHOP"
+export VnPay__HashSecret="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+export VnPay__PayUrl="http://127.0.0.1:$gateway_port/paymentv2/vpcpay.html"
+export VnPay__ApiUrl="http://127.0.0.1:$gateway_port/merchant_webapi/api/transaction"
+export VnPay__ReturnUrl="http://127.0.0.1:$first_frontend_port/api/v1/payments/vnpay/return"
+dotnet "$gateway_dll" --urls "http://127.0.0.1:$gateway_port" --Merchant:TmnCode="$VnPay__TmnCode" \
+  --Merchant:HashSecret="$VnPay__HashSecret" --Merchant:IpnUrl="http://127.0.0.1:$first_frontend_port/api/v1/webhooks/vnpay/ipn" \
+  >"$run_dir/gateway.log" 2>&1 &
+gateway_pid=$!
+echo "  gateway simulator  pid $gateway_pid  http://127.0.0.1:$gateway_port  log $run_dir/gateway.log"
 
 for i in $(seq 1 "$silos"); do
   port="$(free_port $((base_port + i - 1)))"

@@ -1,5 +1,6 @@
 using Grains.Idempotency;
 using Grains.Orders;
+using Grains.Payments;
 using Grains.Persistence.Stores;
 using Grains.Products;
 using Grains.Wallets;
@@ -16,8 +17,9 @@ namespace Grains.Persistence;
 public static class CommerceSiloBuilderExtensions
 {
     /// <summary>
-    /// Hosts the commerce grains. Call it after choosing storage: on PostgreSQL, products, orders, wallets and
-    /// idempotency keys get typed tables (migrated at start) that lists can query; coupons stay JSON.
+    /// Hosts the commerce grains. Call it after choosing storage: on PostgreSQL, products, orders, payments, wallets
+    /// and idempotency keys get typed tables (migrated at start) that lists can query; coupons stay JSON. Payments go
+    /// through VNPay's protocol, configured by the "VnPay" section (<see cref="VnPayOptions"/>).
     /// </summary>
     public static SiloBuilder AddCommerce(this SiloBuilder silo, IConfiguration? configuration = null)
     {
@@ -27,11 +29,17 @@ public static class CommerceSiloBuilderExtensions
         configuration?.GetSection(CommerceOptions.SectionName).Bind(options);
         silo.Services.TryAddSingleton(options);
         silo.Services.TryAddSingleton<IOrderSagaFaults, NoOrderSagaFaults>();
+        var vnPay = new VnPayOptions();
+        configuration?.GetSection(VnPayOptions.SectionName).Bind(vnPay);
+        silo.Services.TryAddSingleton(vnPay);
+        silo.Services.TryAddSingleton<PaymentGatewayMetrics>();
+        silo.Services.TryAddSingleton<IPaymentGateway, VnPayGateway>();
         if (silo.UsesPostgres)
         {
             silo.AddMigrations(CommerceSchema.Migrations);
             AddStore<ProductState>(silo.Services, ds => new ProductStateStore(ds));
             AddStore<OrderState>(silo.Services, ds => new OrderStateStore(ds));
+            AddStore<PaymentState>(silo.Services, ds => new PaymentStateStore(ds));
             AddStore<WalletState>(silo.Services, ds => new WalletStateStore(ds));
             AddStore<IdempotencyState>(silo.Services, ds => new IdempotencyStateStore(ds));
         }

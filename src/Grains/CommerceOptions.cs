@@ -17,6 +17,9 @@ public sealed class CommerceOptions
     /// <summary>How often grains look for expired orders and holds (at least the silo's minimum reminder period).</summary>
     public TimeSpan ExpiryCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often a pending payment asks the gateway for its status, in case the gateway's call never comes (C16).</summary>
+    public TimeSpan PaymentPollInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     public string Currency { get; set; } = "VND";
 
     /// <summary>How long an idempotency key's response is kept (at least 24 h by the API's contract).</summary>

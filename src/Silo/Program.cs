@@ -29,4 +29,8 @@ else
 
 silo.AddCommerce(builder.Configuration);
 
-await builder.Build().RunAsync();
+var host = builder.Build();
+
+// Payment settings are checked at start, not at the first order.
+host.Services.GetRequiredService<Grains.Payments.VnPayOptions>().Validate();
+await host.RunAsync();

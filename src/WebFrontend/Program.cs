@@ -3,6 +3,7 @@ using System.Text.Json;
 using WebFrontend.Auth;
 using WebFrontend.Features.Operations;
 using WebFrontend.Features.Orders;
+using WebFrontend.Features.Payments;
 using WebFrontend.Features.Products;
 using WebFrontend.Features.Wallets;
 using WebFrontend.Hosting;
@@ -25,9 +26,10 @@ builder.Services.AddBearerAuthentication(builder.Configuration);
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "Commerce API";
-    document.Info.Description = "Products and stock, orders, wallets. Errors are RFC 9457 problem details; see docs/api.md.";
+    document.Info.Description = "Products and stock, orders and their payments (VNPay), wallets. Errors are RFC 9457 problem details; see docs/api.md.";
     return Task.CompletedTask;
 }));
+builder.AddPaymentGatewaySettings();
 builder.AddGrainAccess();
 
 var app = builder.Build();
@@ -51,6 +53,7 @@ api.MapProductEndpoints();
 api.MapOrderEndpoints();
 api.MapWalletEndpoints();
 api.MapClusterEndpoints();
+app.MapVnPayEndpoints();
 
 await app.RunAsync();
 

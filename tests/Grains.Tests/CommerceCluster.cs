@@ -11,13 +11,16 @@ public sealed class CommerceCluster : IAsyncDisposable
 {
     private readonly TestCluster _cluster;
 
-    private CommerceCluster(TestCluster cluster, ManualTimeProvider time, InjectedSagaFault faults, CommerceOptions options)
+    private CommerceCluster(TestCluster cluster, ManualTimeProvider time, InjectedSagaFault faults, CommerceOptions options, ScriptedPaymentGateway gateway)
     {
         _cluster = cluster;
         Time = time;
         Faults = faults;
         Options = options;
+        Gateway = gateway;
     }
+
+    public ScriptedPaymentGateway Gateway { get; }
 
     public ManualTimeProvider Time { get; }
 
@@ -33,7 +36,8 @@ public sealed class CommerceCluster : IAsyncDisposable
     {
         var time = new ManualTimeProvider();
         var faults = new InjectedSagaFault();
-        var commerce = new CommerceOptions { ExpiryCheckPeriod = TimeSpan.FromSeconds(10) };
+        var commerce = new CommerceOptions { ExpiryCheckPeriod = TimeSpan.FromSeconds(10), PaymentPollInterval = TimeSpan.FromMinutes(20) };
+        var gateway = new ScriptedPaymentGateway();
         var options = new TestClusterOptions
         {
             TimeProvider = time,
@@ -46,10 +50,11 @@ public sealed class CommerceCluster : IAsyncDisposable
             {
                 services.AddSingleton(commerce);
                 services.Replace(ServiceDescriptor.Singleton<IOrderSagaFaults>(faults));
+                services.AddSingleton<Grains.Payments.IPaymentGateway>(gateway);
             },
         };
         options.GrainAssemblies.Add(typeof(OrderGrain).Assembly);
-        return new CommerceCluster(await TestCluster.StartAsync(options), time, faults, commerce);
+        return new CommerceCluster(await TestCluster.StartAsync(options), time, faults, commerce, gateway);
     }
 
     public ValueTask DisposeAsync() => _cluster.DisposeAsync();

@@ -84,6 +84,7 @@ public sealed class OrderGrainTests : IAsyncLifetime
     [InlineData(OrderSagaStep.Reserving)]
     [InlineData(OrderSagaStep.Reserved)]
     [InlineData(OrderSagaStep.CouponHeld)]
+    [InlineData(OrderSagaStep.PaymentOpened)]
     [InlineData(OrderSagaStep.Persisting)]
     public async Task A_failure_at_any_step_of_the_saga_leaves_no_stock_coupon_use_or_order_behind(OrderSagaStep step)
     {

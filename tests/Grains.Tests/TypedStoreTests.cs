@@ -5,6 +5,7 @@ using Grains.Orders;
 using Grains.Persistence;
 using Grains.Products;
 using Grains.Wallets;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Runtime.TestingHost;
 
@@ -27,6 +28,7 @@ public sealed class TypedStoreTests : IAsyncLifetime
         {
             PostgresConnectionString = connectionString,
             ConfigureSiloBuilder = silo => silo.AddCommerce(),
+            ConfigureServices = services => services.AddSingleton<Grains.Payments.IPaymentGateway>(new ScriptedPaymentGateway()),
         });
     }
 

@@ -4,7 +4,10 @@ using WebFrontend.Tests.Infrastructure;
 
 namespace WebFrontend.Tests;
 
-/// <summary>Case C11: an order is all or nothing. A failure at any step leaves no hold, no coupon use, no order row.</summary>
+/// <summary>
+/// Case C11: an order is all or nothing. A failure at any step leaves no hold, no coupon use, no payment (nor its poll
+/// reminder) and no order row.
+/// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class SagaTests(ApiCluster api)
 {
@@ -39,6 +42,9 @@ public sealed class SagaTests(ApiCluster api)
         Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM product_holds WHERE product_id IN ($1, $2)", first, second));
         Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM orders WHERE customer_id = $1", customer));
         Assert.Equal(0, await Seed.CouponUsesAsync(api, coupon));
+        Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM payments p WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = p.order_id)"));
+        Assert.Equal(0, await api.ScalarAsync(
+            "SELECT count(*) FROM reminders r WHERE r.grain_type = 'payment' AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = r.grain_key)"));
 
         // And the same order goes through once the fault is gone, using exactly what it should.
         var placed = await client.PostJsonAsync("/api/v1/orders", body, Api.NewKey());

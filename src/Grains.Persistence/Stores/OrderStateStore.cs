@@ -7,13 +7,14 @@ namespace Grains.Persistence.Stores;
 /// <summary>
 /// An order in <c>orders</c> and <c>order_items</c>, its customer in <c>customers</c>. The first write inserts the
 /// customer (or refreshes its name), the order row and every item in one transaction; later writes change the order
-/// row only (items never change once placed).
+/// row only (items never change once placed). Events the order raised go to <c>outbox</c> in the same transaction.
 /// </summary>
 internal sealed class OrderStateStore(NpgsqlDataSource dataSource) : IGrainStateStore<OrderState>
 {
     private const string SelectOrder = """
         SELECT o.customer_id, c.name, o.status, o.subtotal, o.discount, o.total, o.currency, o.coupon_code,
-               o.created_at, o.expires_at, o.updated_at, o.version, o.etag
+               o.created_at, o.expires_at, o.updated_at, o.version, o.payment_id, o.pay_url, o.payment_transaction_no,
+               o.paid_at, o.refund_requested, o.etag
         FROM orders o JOIN customers c ON c.id = o.customer_id
         WHERE o.id = $1
         """;
@@ -39,6 +40,11 @@ internal sealed class OrderStateStore(NpgsqlDataSource dataSource) : IGrainState
                 ExpiresAt = row.GetFieldValue<DateTimeOffset>(9),
                 UpdatedAt = row.GetFieldValue<DateTimeOffset>(10),
                 Version = row.GetInt64(11),
+                PaymentId = row.IsDBNull(12) ? null : row.GetString(12),
+                PayUrl = row.IsDBNull(13) ? null : row.GetString(13),
+                PaymentTransactionNo = row.IsDBNull(14) ? null : row.GetString(14),
+                PaidAt = row.IsDBNull(15) ? null : row.GetFieldValue<DateTimeOffset>(15),
+                RefundRequested = row.GetBoolean(16),
             },
             (row, state) => state.Items.Add(new OrderLine(row.GetString(0), row.GetString(1), row.GetInt32(2), row.GetInt64(3), row.GetInt64(4))),
             cancellationToken);
@@ -55,11 +61,11 @@ internal sealed class OrderStateStore(NpgsqlDataSource dataSource) : IGrainState
             guarded = GuardedWrite.Guarded(
                 """
                 INSERT INTO orders (id, customer_id, status, subtotal, discount, total, currency, coupon_code, item_count,
-                                    created_at, expires_at, updated_at, version, partition, etag)
-                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1 {fence} ON CONFLICT DO NOTHING
+                                    created_at, expires_at, updated_at, version, payment_id, pay_url, partition, etag)
+                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1 {fence} ON CONFLICT DO NOTHING
                 """,
                 fence, partition, "WHERE", id, state.CustomerId, status, state.Subtotal, state.Discount, state.Total, state.Currency, state.CouponCode,
-                state.Items.Count, state.CreatedAt, state.ExpiresAt, state.UpdatedAt, state.Version, partition);
+                state.Items.Count, state.CreatedAt, state.ExpiresAt, state.UpdatedAt, state.Version, state.PaymentId, state.PayUrl, partition);
             commands = new List<NpgsqlBatchCommand>(2 + state.Items.Count)
             {
                 // The customer first (the order references it); its name is the latest an order was placed under.
@@ -79,10 +85,17 @@ internal sealed class OrderStateStore(NpgsqlDataSource dataSource) : IGrainState
         else
         {
             guarded = GuardedWrite.Guarded(
-                "UPDATE orders SET status = $2, updated_at = $3, version = $4, etag = etag + 1 WHERE id = $1 AND etag = $5 {fence}",
-                fence, partition, "AND", id, status, state.UpdatedAt, state.Version, expectedEtag.Value);
+                """
+                UPDATE orders SET status = $2, updated_at = $3, version = $4, payment_transaction_no = $5, paid_at = $6,
+                                  refund_requested = $7, etag = etag + 1
+                WHERE id = $1 AND etag = $8 {fence}
+                """,
+                fence, partition, "AND", id, status, state.UpdatedAt, state.Version, state.PaymentTransactionNo, state.PaidAt, state.RefundRequested,
+                expectedEtag.Value);
             commands = [guarded];
         }
+
+        OutboxWrites.AddTo(commands, state.RaisedEvents);
 
         return GuardedWrite.ExecuteAsync(
             dataSource, key, partition, expectedEtag, fence, guarded, commands,

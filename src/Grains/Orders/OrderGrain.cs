@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Grains.Coupons;
+using Grains.Outbox;
+using Grains.Payments;
 using Grains.Products;
 using Microsoft.Extensions.Logging;
 using Runtime;
@@ -7,15 +9,18 @@ using Runtime;
 namespace Grains.Orders;
 
 /// <summary>
-/// An order and the saga that creates it (case C11). The saga holds stock on every product in parallel, then a use
-/// of the coupon, then writes the order (its row and items in one transaction). If any step fails, everything held
-/// so far is released before the caller hears about it. If this grain dies midway, its holds lapse by themselves
-/// (products and coupons give back holds past their time), so a crash cannot leak stock either.
+/// An order and the saga that creates it (case C11). The saga first asks whether the payment gateway is taking
+/// payments (its circuit is closed), then holds stock on every product in parallel, a use of the coupon, opens the
+/// payment, and writes the order (its row and items in one transaction). If any step fails, everything held so far is
+/// released and the payment discarded before the caller hears about it. If this grain dies midway, its holds lapse by
+/// themselves (products and coupons give back holds past their time), so a crash cannot leak stock either.
+/// Once paid, the order commits its holds and raises <c>order.paid</c> in the same write as the change (case C18).
 /// </summary>
 public sealed partial class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> order,
     CommerceOptions options,
     IOrderSagaFaults faults,
+    IPaymentGateway gateway,
     TimeProvider time,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
@@ -40,11 +45,18 @@ public sealed partial class OrderGrain(
             return Placement(PlacementStatus.Invalid, problem: problem);
         }
 
+        // Fail fast while the gateway is failing: no stock is held for an order nobody could pay (case C12).
+        if (gateway.Availability is { IsAccepting: false } unavailable)
+        {
+            return Placement(PlacementStatus.GatewayUnavailable, problem: "The payment gateway is unavailable; try again later.") with { RetryAfter = unavailable.RetryAfter };
+        }
+
         var now = time.GetUtcNow();
         var expiresAt = now + options.PaymentWindow;
         var holdUntil = expiresAt + options.HoldGrace;
         var products = command.Lines.Select(l => GrainFactory.GetGrain<IProductGrain>(l.ProductId)).ToList();
         var coupon = command.CouponCode is { } code ? GrainFactory.GetGrain<ICouponGrain>(code) : null;
+        IPaymentGrain? payment = null;
         try
         {
             await faults.At(OrderSagaStep.Reserving, OrderId);
@@ -72,6 +84,11 @@ public sealed partial class OrderGrain(
                 discount = hold.Discount;
             }
 
+            var paymentId = $"pay{Guid.CreateVersion7(now):N}";
+            payment = GrainFactory.GetGrain<IPaymentGrain>(paymentId);
+            var opened = await payment.Open(new OpenPayment(OrderId, subtotal - discount, options.Currency, expiresAt, command.ClientIp));
+            await faults.At(OrderSagaStep.PaymentOpened, OrderId);
+
             State.Exists = true;
             State.CustomerId = command.CustomerId;
             State.CustomerName = command.CustomerName;
@@ -85,6 +102,8 @@ public sealed partial class OrderGrain(
             State.CreatedAt = State.UpdatedAt = now;
             State.ExpiresAt = expiresAt;
             State.Version = 1;
+            State.PaymentId = opened.PaymentId;
+            State.PayUrl = opened.PayUrl;
             await faults.At(OrderSagaStep.Persisting, OrderId);
             await order.WriteStateAsync();
         }
@@ -95,6 +114,7 @@ public sealed partial class OrderGrain(
             LogSagaFailed(logger, exception, OrderId);
             order.State = new OrderState();
             await ReleaseAsync(products, coupon);
+            await DiscardAsync(payment);
             throw;
         }
 
@@ -118,7 +138,59 @@ public sealed partial class OrderGrain(
         return new OrderChange(OrderChangeStatus.Done, State.View(OrderId));
     }
 
-    /// <summary>The payment deadline passed: an unpaid order expires and gives its stock and coupon back.</summary>
+    public async Task<PaymentConfirmation> ConfirmPayment(ConfirmPayment command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (!State.Exists)
+        {
+            return PaymentConfirmation.UnknownOrder;
+        }
+
+        var now = time.GetUtcNow();
+        if (State.Status == OrderStatus.PendingPayment)
+        {
+            State.Status = OrderStatus.Paid;
+            State.PaymentTransactionNo = command.TransactionNo;
+            State.PaidAt = command.PaidAt;
+            State.UpdatedAt = now;
+            State.Version++;
+            State.RaisedEvents.Add(OutboxEvents.Paid(
+                OrderId,
+                new OrderPaidPayload(OrderId, State.CustomerId, State.Total, State.Currency, command.PaymentId, command.TransactionNo, command.PaidAt),
+                now));
+            await order.WriteStateAsync();
+            await CommitHoldsAsync();
+            return PaymentConfirmation.Paid;
+        }
+
+        if (State.Status is not (OrderStatus.Cancelled or OrderStatus.Expired) && command.PaymentId == State.PaymentId)
+        {
+            return PaymentConfirmation.AlreadyPaid;
+        }
+
+        // The money came after the order had ended unpaid (or a second time): the order stays as it is, and the
+        // refund is asked for once, in the same write that records it.
+        if (!State.RefundRequested)
+        {
+            State.RefundRequested = true;
+            State.PaymentTransactionNo = command.TransactionNo;
+            State.PaidAt = command.PaidAt;
+            State.UpdatedAt = now;
+            State.Version++;
+            State.RaisedEvents.Add(OutboxEvents.RefundRequired(
+                OrderId,
+                new RefundRequiredPayload(OrderId, State.CustomerId, OrderStatusNames.Of(State.Status), command.PaymentId, command.TransactionNo, command.Amount, State.Currency, command.PaidAt),
+                now));
+            await order.WriteStateAsync();
+        }
+
+        return PaymentConfirmation.RefundRequired;
+    }
+
+    /// <summary>
+    /// The payment deadline passed: an unpaid order expires and gives its stock and coupon back. A paid order whose
+    /// holds could not all be committed at payment commits them here; the reminder ends once they are.
+    /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != Expiry)
@@ -126,18 +198,21 @@ public sealed partial class OrderGrain(
             return;
         }
 
-        if (State.Exists && State.Status == OrderStatus.PendingPayment)
+        switch (State)
         {
-            if (time.GetUtcNow() < State.ExpiresAt)
-            {
-                return;
-            }
+            case { Exists: true, Status: OrderStatus.PendingPayment }:
+                if (time.GetUtcNow() >= State.ExpiresAt)
+                {
+                    await EndUnpaidAsync(OrderStatus.Expired);
+                }
 
-            await EndUnpaidAsync(OrderStatus.Expired);
-        }
-        else if (await GetReminder(Expiry) is { } reminder)
-        {
-            await UnregisterReminder(reminder);
+                break;
+            case { Exists: true, Status: OrderStatus.Paid }:
+                await CommitHoldsAsync();
+                break;
+            default:
+                await StopExpiryAsync();
+                break;
         }
     }
 
@@ -147,12 +222,59 @@ public sealed partial class OrderGrain(
         State.UpdatedAt = time.GetUtcNow();
         State.Version++;
         await order.WriteStateAsync();
-        await ReleaseAsync(
-            State.Items.Select(i => GrainFactory.GetGrain<IProductGrain>(i.ProductId)).ToList(),
-            State.CouponCode is { } code ? GrainFactory.GetGrain<ICouponGrain>(code) : null);
+        await ReleaseAsync(Products(), Coupon());
+        await StopExpiryAsync();
+    }
+
+    /// <summary>Turns the holds into sales. If that fails, the expiry reminder (still registered) tries again.</summary>
+    private async Task CommitHoldsAsync()
+    {
+        try
+        {
+            var commits = Products().Select(p => p.Commit(OrderId)).ToList();
+            if (Coupon() is { } coupon)
+            {
+                commits.Add(coupon.Commit(OrderId));
+            }
+
+            await Task.WhenAll(commits);
+        }
+        catch (Exception exception)
+        {
+            LogCommitFailed(logger, exception, OrderId);
+            return;
+        }
+
+        await StopExpiryAsync();
+    }
+
+    private async Task StopExpiryAsync()
+    {
         if (await GetReminder(Expiry) is { } reminder)
         {
             await UnregisterReminder(reminder);
+        }
+    }
+
+    private List<IProductGrain> Products() => State.Items.Select(i => GrainFactory.GetGrain<IProductGrain>(i.ProductId)).ToList();
+
+    private ICouponGrain? Coupon() => State.CouponCode is { } code ? GrainFactory.GetGrain<ICouponGrain>(code) : null;
+
+    private async Task DiscardAsync(IPaymentGrain? payment)
+    {
+        if (payment is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await payment.Discard(OrderId);
+        }
+        catch (Exception exception)
+        {
+            // Its reminder finds no order to confirm and nothing is charged: the customer never saw its pay URL.
+            LogDiscardFailed(logger, exception, OrderId);
         }
     }
 
@@ -230,4 +352,10 @@ public sealed partial class OrderGrain(
 
     [LoggerMessage(102, LogLevel.Warning, "The expiry reminder of order {OrderId} could not be registered.")]
     private static partial void LogExpiryNotScheduled(ILogger logger, Exception exception, string orderId);
+
+    [LoggerMessage(103, LogLevel.Warning, "Committing the holds of paid order {OrderId} failed; its reminder tries again.")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, string orderId);
+
+    [LoggerMessage(104, LogLevel.Warning, "Discarding the payment of failed order {OrderId} failed; it stays pending and is never confirmed.")]
+    private static partial void LogDiscardFailed(ILogger logger, Exception exception, string orderId);
 }

@@ -12,6 +12,9 @@ public enum OrderSagaStep
     /// <summary>After the coupon has held a use.</summary>
     CouponHeld,
 
+    /// <summary>After the payment has been opened (its row written, its poll reminder registered).</summary>
+    PaymentOpened,
+
     /// <summary>As the order is written: the write fails.</summary>
     Persisting,
 }

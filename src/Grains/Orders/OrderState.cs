@@ -1,6 +1,10 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using Grains.Outbox;
+
 namespace Grains.Orders;
 
-public sealed class OrderState
+public sealed class OrderState : IChangeTracking
 {
     public bool Exists { get; set; }
 
@@ -30,6 +34,42 @@ public sealed class OrderState
 
     public long Version { get; set; }
 
+    public string? PaymentId { get; set; }
+
+    public string? PayUrl { get; set; }
+
+    public string? PaymentTransactionNo { get; set; }
+
+    public DateTimeOffset? PaidAt { get; set; }
+
+    /// <summary>Money arrived after the order had ended unpaid; the refund was asked for (once).</summary>
+    public bool RefundRequested { get; set; }
+
+    /// <summary>Events raised since the last write: the typed store writes them to the outbox in the same transaction.</summary>
+    [JsonIgnore]
+    public List<OutboxMessage> RaisedEvents { get; } = [];
+
+    [JsonIgnore]
+    public bool IsChanged => RaisedEvents.Count > 0;
+
+    public void AcceptChanges() => RaisedEvents.Clear();
+
     public OrderView View(string id)
-        => new(id, CustomerId, CustomerName, Status, [.. Items], Subtotal, Discount, Total, Currency, CouponCode, CreatedAt, ExpiresAt, Version);
+        => new(id, CustomerId, CustomerName, Status, [.. Items], Subtotal, Discount, Total, Currency, CouponCode, CreatedAt, ExpiresAt, Version, Payment());
+
+    private OrderPayment? Payment()
+    {
+        if (PaymentId is null)
+        {
+            return null;
+        }
+
+        var status = Status switch
+        {
+            OrderStatus.PendingPayment => OrderPaymentStatus.Pending,
+            OrderStatus.Cancelled or OrderStatus.Expired => RefundRequested ? OrderPaymentStatus.RefundRequired : OrderPaymentStatus.Closed,
+            _ => OrderPaymentStatus.Succeeded,
+        };
+        return new OrderPayment(PaymentId, PayUrl ?? "", status, PaymentTransactionNo, PaidAt);
+    }
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using WebFrontend.Auth;
 using WebFrontend.Features.Operations;
 using WebFrontend.Features.Orders;
+using WebFrontend.Features.Payments;
 using WebFrontend.Features.Products;
 using WebFrontend.Features.Wallets;
 
@@ -26,6 +27,7 @@ namespace WebFrontend.Http;
 [JsonSerializable(typeof(ProductCursor))]
 [JsonSerializable(typeof(CreateOrderRequest))]
 [JsonSerializable(typeof(OrderResponse))]
+[JsonSerializable(typeof(PaymentReturnResponse))]
 [JsonSerializable(typeof(ListResponse<OrderListItem>))]
 [JsonSerializable(typeof(OrderCursor))]
 [JsonSerializable(typeof(WalletMovementRequest))]

@@ -31,6 +31,8 @@ public static class ProblemTypes
     public const string IdempotencyKeyInvalid = Prefix + "idempotency-key-invalid";
     public const string IdempotencyKeyReused = Prefix + "idempotency-key-reused";
     public const string IdempotencyKeyInFlight = Prefix + "idempotency-key-in-flight";
+    public const string GatewayUnavailable = Prefix + "gateway-unavailable";
+    public const string InvalidSignature = Prefix + "invalid-signature";
     public const string ServiceUnavailable = Prefix + "service-unavailable";
     public const string InternalError = Prefix + "internal-error";
 

@@ -39,6 +39,7 @@ public sealed class ApiCluster : IAsyncLifetime
             ConfigureServices = services =>
             {
                 services.Replace(ServiceDescriptor.Singleton(new CommerceOptions()));
+                services.Replace(ServiceDescriptor.Singleton(TestPayments.Unreachable()));
                 services.Replace(ServiceDescriptor.Singleton<IOrderSagaFaults>(SagaFaults));
             },
         };

@@ -1,15 +1,55 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace WebFrontend.Tests.Infrastructure;
 
-/// <summary>One front end process-equivalent: the real app, as a cluster client of the test cluster's database.</summary>
-public sealed class FrontEnd(string connectionString) : WebApplicationFactory<Program>
+/// <summary>
+/// One front end process-equivalent: the real app, as a cluster client of the test cluster's database. In memory,
+/// or (<see cref="Listening"/>) on a real socket for callers outside the test process: the gateway's IPN.
+/// </summary>
+public sealed class FrontEnd : WebApplicationFactory<Program>
 {
+    private readonly string _connectionString;
+    private bool _listening;
+
+    public FrontEnd(string connectionString)
+    {
+        _connectionString = connectionString;
+    }
+
+    /// <summary>A front end on a real socket (a free port on 127.0.0.1). Set up after construction: the factory ignores it in the constructor.</summary>
+    public static FrontEnd Listening(string connectionString)
+    {
+        var frontEnd = new FrontEnd(connectionString);
+        frontEnd.UseKestrel(0);
+        frontEnd._listening = true;
+        return frontEnd;
+    }
+
+    /// <summary>Where a listening front end answers (its bound port); starts it on first use.</summary>
+    public Uri Address
+    {
+        get
+        {
+            StartServer();
+            var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            return new Uri(addresses.First());
+        }
+    }
+
     public HttpClient ClientFor(string? token)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var options = new WebApplicationFactoryClientOptions { AllowAutoRedirect = false };
+        if (_listening)
+        {
+            options.BaseAddress = Address;
+        }
+
+        var client = CreateClient(options);
         client.Timeout = TimeSpan.FromMinutes(2);
         if (token is not null)
         {
@@ -22,7 +62,7 @@ public sealed class FrontEnd(string connectionString) : WebApplicationFactory<Pr
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Postgres", connectionString);
+        builder.UseSetting("ConnectionStrings:Postgres", _connectionString);
         builder.UseSetting("Auth:Issuer", Tokens.Issuer);
         builder.UseSetting("Auth:Audience", Tokens.Audience);
         builder.UseSetting("Auth:SigningKey", Tokens.SigningKey);
@@ -30,5 +70,7 @@ public sealed class FrontEnd(string connectionString) : WebApplicationFactory<Pr
         builder.UseSetting("Frontend:IdempotencyInFlightWait", "00:00:02");
         builder.UseSetting("Frontend:MaxRequestBodyBytes", "65536");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("VnPay:TmnCode", TestPayments.TmnCode);
+        builder.UseSetting("VnPay:HashSecret", TestPayments.HashSecret);
     }
 }

@@ -1,4 +1,5 @@
 using Grains.Orders;
+using WebFrontend.Features.Payments;
 
 namespace WebFrontend.Features.Orders;
 
@@ -8,8 +9,8 @@ public sealed record OrderItemRequest(string? ProductId, int? Quantity);
 
 public sealed record OrderItemResponse(string ProductId, string ProductName, int Quantity, long UnitPrice, long LineTotal);
 
-/// <summary>The order's payment; null until payments exist (the next issue).</summary>
-public sealed record PaymentResponse(string Id, string Status, string? PayUrl);
+/// <summary>The order's payment: where to pay while it is <c>PENDING</c>, and when it was paid.</summary>
+public sealed record PaymentResponse(string Id, string Status, string PayUrl, DateTime? PaidAt);
 
 public sealed record OrderResponse(
     string Id,
@@ -41,7 +42,9 @@ public sealed record OrderResponse(
         order.CreatedAt.UtcDateTime,
         order.ExpiresAt.UtcDateTime,
         order.Version,
-        Payment: null);
+        order.Payment is { } payment
+            ? new PaymentResponse(payment.Id, PaymentStatusNames.Of(payment.Status), payment.PayUrl, payment.PaidAt?.UtcDateTime)
+            : null);
 }
 
 public sealed record OrderListItem(string Id, string CustomerId, string CustomerName, string Status, long Total, int ItemCount, DateTime CreatedAt);

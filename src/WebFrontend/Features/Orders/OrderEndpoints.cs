@@ -21,7 +21,8 @@ public static class OrderEndpoints
         var orders = api.MapGroup("/orders").WithTags("Orders");
         orders.MapPost("/", PlaceAsync).RequirePermission(Permissions.OrderCreate).WithMetadata(new RequiresIdempotencyKey())
             .Accepts<CreateOrderRequest>("application/json").Produces<OrderResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         orders.MapGet("/", ListAsync).RequirePermission(Permissions.OrderRead, Permissions.OrderReadOwn)
             .AllowQuery("status", "customer_id", "created_from", "created_to", "limit", "cursor")
             .Produces<ListResponse<OrderListItem>>().ProducesValidationProblem();
@@ -52,7 +53,8 @@ public static class OrderEndpoints
         }
 
         var orderId = $"ord_{Guid.CreateVersion7():N}";
-        var placement = await grains.GetGrain<IOrderGrain>(orderId).Place(new PlaceOrder(user.UserId(), user.DisplayName(), lines, request.CouponCode));
+        var placement = await grains.GetGrain<IOrderGrain>(orderId).Place(
+            new PlaceOrder(user.UserId(), user.DisplayName(), lines, request.CouponCode, ClientAddress(context)));
         switch (placement.Status)
         {
             case PlacementStatus.Placed:
@@ -66,10 +68,19 @@ public static class OrderEndpoints
                     new Dictionary<string, object?> { ["product_ids"] = placement.ProductIds.ToArray() });
             case PlacementStatus.CouponInvalid:
                 return Problem.Of(context, StatusCodes.Status422UnprocessableEntity, ProblemTypes.CouponInvalid, "Coupon not applicable.", placement.Problem);
+            case PlacementStatus.GatewayUnavailable:
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(placement.RetryAfter?.TotalSeconds ?? 1)).ToString(CultureInfo.InvariantCulture);
+                return Problem.Of(context, StatusCodes.Status503ServiceUnavailable, ProblemTypes.GatewayUnavailable, "Payment gateway unavailable.", placement.Problem);
             default:
                 return Problem.Validation(context, "items", placement.Problem ?? "The order is not valid.");
         }
     }
+
+    /// <summary>The customer's address as the gateway wants it (IPv4 where the socket maps one).</summary>
+    private static string ClientAddress(HttpContext context)
+        => context.Connection.RemoteIpAddress is { } address
+            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+            : "127.0.0.1";
 
     private static ImmutableArray<OrderLineRequest> Lines(CreateOrderRequest request, FieldErrors errors)
     {

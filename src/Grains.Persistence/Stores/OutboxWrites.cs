@@ -1,0 +1,24 @@
+using Grains.Outbox;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Grains.Persistence.Stores;
+
+/// <summary>Outbox rows as batch commands, to ride in the transaction of the state change that raised them.</summary>
+internal static class OutboxWrites
+{
+    public static void AddTo(List<NpgsqlBatchCommand> commands, IReadOnlyList<OutboxMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            var command = GuardedWrite.Command(
+                """
+                INSERT INTO outbox (id, dedupe_key, aggregate_type, aggregate_id, event_type, payload, occurred_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """,
+                message.Id, message.DedupeKey, message.AggregateType, message.AggregateId, message.EventType, message.Payload, message.OccurredAt);
+            command.Parameters[5].NpgsqlDbType = NpgsqlDbType.Jsonb;
+            commands.Add(command);
+        }
+    }
+}

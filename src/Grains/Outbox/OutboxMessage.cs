@@ -1,0 +1,16 @@
+namespace Grains.Outbox;
+
+/// <summary>
+/// An event for the world outside (an e-mail, a refund desk), written to the <c>outbox</c> table in the same
+/// transaction as the state change that raised it and delivered later by a relay, at least once (case C18).
+/// </summary>
+/// <param name="DedupeKey">Unique across the outbox: an event that must happen once (one paid e-mail per order) cannot be written twice.</param>
+/// <param name="Payload">The event's body as JSON.</param>
+public sealed record OutboxMessage(
+    Guid Id,
+    string DedupeKey,
+    string AggregateType,
+    string AggregateId,
+    string EventType,
+    string Payload,
+    DateTimeOffset OccurredAt);

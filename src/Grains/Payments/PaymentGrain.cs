@@ -1,0 +1,222 @@
+using Grains.Orders;
+using Microsoft.Extensions.Logging;
+using Runtime;
+
+namespace Grains.Payments;
+
+/// <summary>
+/// A payment: its gateway session, the reports the gateway sent or answered, and its order's confirmation. Reports
+/// come from IPN calls (often repeated, sometimes out of order) and from the poll reminder, which asks the gateway
+/// while the payment is pending and the order's deadline has not passed (cases C10 and C16). Both are applied the
+/// same way, one at a time. A success is recorded first and then told to the order; if telling fails, the reminder
+/// tells it again, so a crash between the two cannot leave a paid order pending.
+/// </summary>
+public sealed partial class PaymentGrain(
+    [PersistentState("payment")] IPersistentState<PaymentState> payment,
+    IPaymentGateway gateway,
+    CommerceOptions options,
+    TimeProvider time,
+    ILogger<PaymentGrain> logger) : Grain, IPaymentGrain, IRemindable
+{
+    private const string Poll = "poll-gateway";
+
+    private PaymentState State => payment.State;
+
+    private string PaymentId => GetPrimaryKeyString();
+
+    public async Task<PaymentOpened> Open(OpenPayment command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (State.Exists)
+        {
+            return State.OrderId == command.OrderId
+                ? new PaymentOpened(PaymentId, State.PayUrl)
+                : throw new InvalidOperationException($"Payment {PaymentId} belongs to order {State.OrderId}, not {command.OrderId}.");
+        }
+
+        var now = time.GetUtcNow();
+        var orderInfo = $"Thanh toan don hang {command.OrderId}";
+        var session = gateway.CreateSession(new PaymentSessionRequest(PaymentId, command.Amount, orderInfo, command.ClientIp, now, command.ExpiresAt));
+        State.Exists = true;
+        State.OrderId = command.OrderId;
+        State.Status = PaymentStatus.Pending;
+        State.Amount = command.Amount;
+        State.Currency = command.Currency;
+        State.OrderInfo = orderInfo;
+        State.PayUrl = session.PayUrl;
+        State.GatewayCreatedAt = session.GatewayCreatedAt;
+        State.CreatedAt = State.UpdatedAt = now;
+        State.ExpiresAt = command.ExpiresAt;
+        await payment.WriteStateAsync();
+
+        // Durable before the customer can pay: if every IPN is lost, this is how the payment is ever seen (C16).
+        await RegisterOrUpdateReminder(Poll, options.PaymentPollInterval, options.PaymentPollInterval);
+        return new PaymentOpened(PaymentId, session.PayUrl);
+    }
+
+    public async Task Discard(string orderId)
+    {
+        if (State.Exists && (State.OrderId != orderId || State.Status != PaymentStatus.Pending))
+        {
+            return;
+        }
+
+        if (State.Exists)
+        {
+            await payment.ClearStateAsync();
+        }
+
+        await StopPollingAsync();
+        DeactivateOnIdle();
+    }
+
+    public Task<PaymentView?> Get() => Task.FromResult(State.Exists ? State.View(PaymentId) : null);
+
+    public Task<PaymentReportOutcome> Report(PaymentReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return ApplyAsync(report);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != Poll)
+        {
+            return;
+        }
+
+        if (!State.Exists || (State.Status == PaymentStatus.Succeeded && State.OrderConfirmed))
+        {
+            await StopPollingAsync();
+            return;
+        }
+
+        if (State.Status == PaymentStatus.Succeeded)
+        {
+            await ConfirmOrderAsync();
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        try
+        {
+            if (await gateway.QueryAsync(new PaymentLookup(PaymentId, State.OrderInfo, State.GatewayCreatedAt), CancellationToken.None) is { } report)
+            {
+                await ApplyAsync(report);
+            }
+        }
+        catch (PaymentGatewayException exception)
+        {
+            LogPollFailed(logger, exception, PaymentId);
+        }
+
+        // The order's deadline ends polling; this tick, past it, was the last look. A late IPN is still taken.
+        if (State.Status == PaymentStatus.Pending && now >= State.ExpiresAt)
+        {
+            await StopPollingAsync();
+        }
+    }
+
+    /// <summary>The checks in VNPay's order (after the checksum, which the caller verified): unknown, amount, already confirmed.</summary>
+    private async Task<PaymentReportOutcome> ApplyAsync(PaymentReport report)
+    {
+        if (!State.Exists)
+        {
+            return PaymentReportOutcome.UnknownPayment;
+        }
+
+        if (report.Amount != State.Amount)
+        {
+            LogAmountMismatch(logger, PaymentId, State.OrderId, State.Amount, report.Amount, report.Source, report.TransactionNo);
+            return PaymentReportOutcome.AmountMismatch;
+        }
+
+        var isNew = !State.Events.Any(e => e.SameReportAs(report));
+        if (State.Status == PaymentStatus.Succeeded)
+        {
+            if (isNew)
+            {
+                // Late or out of order (a failure after the success, another transaction): kept for the record only.
+                Record(report, applied: false);
+                await payment.WriteStateAsync();
+            }
+
+            return PaymentReportOutcome.AlreadyConfirmed;
+        }
+
+        if (!report.IsSuccess)
+        {
+            // A failed attempt: recorded, and the payment stays open for another attempt until the deadline.
+            if (isNew)
+            {
+                Record(report, applied: true);
+                await payment.WriteStateAsync();
+            }
+
+            return PaymentReportOutcome.Recorded;
+        }
+
+        State.Status = PaymentStatus.Succeeded;
+        State.TransactionNo = report.TransactionNo;
+        State.PaidAt = time.GetUtcNow();
+        Record(report, applied: true);
+        await payment.WriteStateAsync();
+        await ConfirmOrderAsync();
+        return PaymentReportOutcome.Recorded;
+    }
+
+    private void Record(PaymentReport report, bool applied)
+    {
+        var recorded = new PaymentEvent(State.Events.Count + 1, report.Source, report.TransactionNo, report.ResponseCode, report.TransactionStatus,
+            report.Amount, applied, time.GetUtcNow());
+        State.Events.Add(recorded);
+        State.NewEvents.Add(recorded);
+        State.UpdatedAt = recorded.ReceivedAt;
+    }
+
+    /// <summary>Tells the order; on failure the poll reminder (registered again if polling had ended) tells it later.</summary>
+    private async Task ConfirmOrderAsync()
+    {
+        try
+        {
+            var confirmation = await GrainFactory.GetGrain<IOrderGrain>(State.OrderId)
+                .ConfirmPayment(new ConfirmPayment(PaymentId, State.TransactionNo!, State.Amount, State.PaidAt!.Value));
+            if (confirmation == PaymentConfirmation.RefundRequired)
+            {
+                LogRefundRequired(logger, PaymentId, State.OrderId);
+            }
+
+            State.OrderConfirmed = true;
+            State.UpdatedAt = time.GetUtcNow();
+            await payment.WriteStateAsync();
+            await StopPollingAsync();
+        }
+        catch (Exception exception) when (exception is not InconsistentStateException)
+        {
+            LogConfirmFailed(logger, exception, PaymentId, State.OrderId);
+            await RegisterOrUpdateReminder(Poll, options.PaymentPollInterval, options.PaymentPollInterval);
+        }
+    }
+
+    private async Task StopPollingAsync()
+    {
+        if (await GetReminder(Poll) is { } reminder)
+        {
+            await UnregisterReminder(reminder);
+        }
+    }
+
+    [LoggerMessage(200, LogLevel.Warning,
+        "Security: the gateway reported amount {ReportedAmount} for payment {PaymentId} of order {OrderId}, which is {ExpectedAmount}; refused ({Source}, transaction {TransactionNo}).",
+        EventName = "PaymentAmountMismatch")]
+    private static partial void LogAmountMismatch(ILogger logger, string paymentId, string orderId, long expectedAmount, long? reportedAmount, PaymentReportSource source, string transactionNo);
+
+    [LoggerMessage(201, LogLevel.Information, "Polling the gateway for payment {PaymentId} failed; the next tick tries again.")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception, string paymentId);
+
+    [LoggerMessage(202, LogLevel.Warning, "Payment {PaymentId} succeeded but order {OrderId} could not be told; the poll reminder retries.")]
+    private static partial void LogConfirmFailed(ILogger logger, Exception exception, string paymentId, string orderId);
+
+    [LoggerMessage(203, LogLevel.Warning, "Payment {PaymentId} succeeded after order {OrderId} had ended unpaid: a refund was requested.")]
+    private static partial void LogRefundRequired(ILogger logger, string paymentId, string orderId);
+}
