@@ -9,9 +9,16 @@
 #                               /api/v1/orders?limit=20 for page 1 and page 5,000 (keyset cursor), the OFFSET
 #                               equivalent in SQL for context; ends with list-depth: ratio_deep_vs_first=<x> (target ≤ 2,
 #                               exit code 1 above it or if the walk repeats or misorders an order).
+#   bench/run.sh checkout       [--customers 2000] [--concurrency 64] [--frontends 1|2]   two silo processes, the front
+#                               end(s) and the VNPay gateway simulator (src/PaymentGateway, IPN on) as processes; each
+#                               customer places an order over HTTP, pays on the simulator and polls until PAID; orders/s
+#                               and p50/p90/p99 create → PAID; ends with checkout: paid_per_s=<x> p99_ms=<y> lost=<n>
+#                               (exit code 1 if any order was lost).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# cluster-chaos and list-depth run real silo processes from the Release build; list-depth also the front end.
+# cluster-chaos, list-depth and checkout run real silo processes from the Release build; list-depth and checkout also
+# the front end, checkout also the gateway simulator.
 dotnet build -c Release src/Silo -v quiet -nologo >/dev/null
 dotnet build -c Release src/WebFrontend -v quiet -nologo >/dev/null
+dotnet build -c Release src/PaymentGateway -v quiet -nologo >/dev/null
 exec dotnet run -c Release --project bench/Benchmarks -- "$@"

@@ -12,12 +12,14 @@ internal sealed class ChildProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Task _pumps;
+    private readonly Action<string>? _onLine;
 
-    private ChildProcess(string name, Process process, StreamWriter log)
+    private ChildProcess(string name, Process process, StreamWriter log, Action<string>? onLine)
     {
         Name = name;
         _process = process;
         _log = log;
+        _onLine = onLine;
         // Both pipes must be drained all the time: a child blocked on a full pipe looks like a hung benchmark.
         _pumps = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError));
     }
@@ -31,9 +33,14 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static ChildProcess Start(string name, string dllPath, IReadOnlyDictionary<string, string> environment, string logDirectory)
+    /// <summary>
+    /// Starts <c>dotnet &lt;dllPath&gt; [arguments…]</c>. <paramref name="onLine"/>, if given, sees every line of output
+    /// (stdout and stderr) as it is logged, e.g. to catch a process announcing the address it listens on.
+    /// </summary>
+    public static ChildProcess Start(string name, string dllPath, IReadOnlyDictionary<string, string> environment, string logDirectory,
+        IReadOnlyList<string>? arguments = null, Action<string>? onLine = null)
     {
-        var start = new ProcessStartInfo("dotnet", [dllPath])
+        var start = new ProcessStartInfo("dotnet", [dllPath, .. arguments ?? []])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -46,7 +53,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         Directory.CreateDirectory(logDirectory);
         var log = new StreamWriter(Path.Combine(logDirectory, $"{name}.log")) { AutoFlush = true };
-        return new ChildProcess(name, Process.Start(start)!, log);
+        return new ChildProcess(name, Process.Start(start)!, log, onLine);
     }
 
     /// <summary>kill -9, and wait until the process is gone: no shutdown code runs, nothing is flushed or released.</summary>
@@ -104,6 +111,8 @@ internal sealed class ChildProcess : IAsyncDisposable
             {
                 _log.WriteLine(line);
             }
+
+            _onLine?.Invoke(line);
         }
     }
 }

@@ -22,7 +22,12 @@ public sealed class WebFrontendProcess : IAsyncDisposable
 
     public int ProcessId => _process.ProcessId;
 
-    public static WebFrontendProcess Start(string connectionString, string signingKey, string logDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the front end on <paramref name="port"/> (a free one if not given: pass one when another process must
+    /// know the address before this one starts). <paramref name="name"/> names the log file, for runs with several.
+    /// </summary>
+    public static WebFrontendProcess Start(string connectionString, string signingKey, string logDirectory, IReadOnlyDictionary<string, string>? settings = null,
+        string name = "web-frontend", int? port = null)
     {
         var frontend = Path.GetFullPath(Path.Combine("src", "WebFrontend", "bin", "Release", "net10.0", "WebFrontend.dll"));
         if (!File.Exists(frontend))
@@ -30,7 +35,7 @@ public sealed class WebFrontendProcess : IAsyncDisposable
             throw new FileNotFoundException($"Build the front end first: dotnet build -c Release src/WebFrontend (looked for {frontend}).");
         }
 
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        var baseAddress = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = connectionString,
@@ -44,7 +49,7 @@ public sealed class WebFrontendProcess : IAsyncDisposable
             environment[key] = value;
         }
 
-        var process = ChildProcess.Start("web-frontend", frontend, environment, logDirectory);
+        var process = ChildProcess.Start(name, frontend, environment, logDirectory);
         return new WebFrontendProcess(process, baseAddress);
     }
 
@@ -86,7 +91,8 @@ public sealed class WebFrontendProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
-    private static int FreePort()
+    /// <summary>A loopback port that was free a moment ago (the listener that found it is closed again).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -7,7 +7,8 @@ namespace Payments.VnPay;
 /// <summary>
 /// VNPay's checksums: hex HMAC-SHA512 with the merchant's hash secret. Over a pay URL, an IPN or a return URL the
 /// signed data is every <c>vnp_</c> parameter with a value except the hash itself, sorted by name (ordinal),
-/// each written as form-URL-encoded <c>key=value</c> (space as <c>+</c>, upper-case escapes), joined by <c>&amp;</c>.
+/// each written as form-URL-encoded <c>key=value</c> (as PHP's <c>urlencode</c>: space as <c>+</c>, upper-case
+/// escapes), joined by <c>&amp;</c>.
 /// querydr messages instead sign their fields' values joined by <c>|</c> in a fixed order.
 /// </summary>
 public static class VnPaySignature
@@ -27,9 +28,21 @@ public static class VnPaySignature
         var signed = fields
             .Where(f => IsSigned(f.Key) && !string.IsNullOrEmpty(f.Value))
             .OrderBy(f => f.Key, StringComparer.Ordinal)
-            .Select(f => WebUtility.UrlEncode(f.Key) + "=" + WebUtility.UrlEncode(f.Value));
+            .Select(f => Encode(f.Key) + "=" + Encode(f.Value!));
         return string.Join('&', signed);
     }
+
+    /// <summary>
+    /// Form-URL-encoding as VNPay's PHP reference (<c>urlencode</c>) does it: letters, digits and <c>-_.</c> stay,
+    /// space becomes <c>+</c>, everything else <c>%XX</c>. .NET's encoder leaves <c>!*()</c> as they are, so they are
+    /// escaped here; otherwise a value holding one would be signed differently from how the gateway signs it.
+    /// </summary>
+    private static string Encode(string value)
+        => WebUtility.UrlEncode(value)
+            .Replace("!", "%21", StringComparison.Ordinal)
+            .Replace("*", "%2A", StringComparison.Ordinal)
+            .Replace("(", "%28", StringComparison.Ordinal)
+            .Replace(")", "%29", StringComparison.Ordinal);
 
     /// <summary>The checksum of a pay URL's, IPN's or return URL's parameters.</summary>
     public static string SignQuery(string secret, IEnumerable<KeyValuePair<string, string?>> fields)

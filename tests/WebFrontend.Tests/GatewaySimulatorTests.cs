@@ -65,6 +65,9 @@ public sealed class GatewaySimulatorTests(GatewaySimulatorFixture fixture) : ICl
 
         var registered = await Gateway.GetTransactionAsync(parameters["vnp_TxnRef"]);
         Assert.Equal(("pending", "01", 125_000L), (registered!.Status, registered.TransactionStatus, registered.Amount));
+
+        // PHP's urlencode escapes ! * ( ), which .NET's encoder leaves alone: signed the documented way, still accepted.
+        await Gateway.OpenPayPageAsync(SignedPayUrl(PayParameters(NewTxnRef(), orderInfo: "Order (1)! *")));
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed class IpnDelivery(
     {
         ArgumentNullException.ThrowIfNull(notification);
         ArgumentNullException.ThrowIfNull(firstAttemptEnded);
+        var attempt = 0;
         try
         {
             if (notification.Faults.DelayMs > 0)
@@ -40,7 +41,7 @@ public sealed class IpnDelivery(
             }
 
             var settings = options.Value;
-            for (var attempt = 1; ; attempt++)
+            for (attempt = 1; ; attempt++)
             {
                 var ipnUrl = merchant.IpnUrl;
                 if (ipnUrl is null)
@@ -68,6 +69,12 @@ public sealed class IpnDelivery(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The gateway is stopping; undelivered IPNs die with it, as they would with a crashed gateway.
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Nobody awaits this task, so a bug here would otherwise vanish; make it visible in the log and the IPN log.
+            logger.LogError(exception, "Delivering the IPN for {TxnRef} failed unexpectedly.", notification.TxnRef);
+            log.Record(Entry(notification, copy, attempt, new AttemptResult(null, null, "simulator error: " + exception.Message), IpnOutcomes.GaveUp, null));
         }
         finally
         {

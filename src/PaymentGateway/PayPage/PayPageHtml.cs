@@ -26,7 +26,7 @@ public static class PayPageHtml
         if (transaction.Outcome is { } outcome)
         {
             // A reload after completion shows the same payment, but it can no longer be paid.
-            body.Append("<p id=\"completed\">This payment is already ").Append(outcome.Succeeded ? "completed" : "failed")
+            body.Append("<p id=\"completed\">This payment has already ").Append(outcome.Succeeded ? "succeeded" : "failed")
                 .Append(" (transaction ").Append(Encode(outcome.TransactionNo)).Append(").</p>\n");
         }
         else

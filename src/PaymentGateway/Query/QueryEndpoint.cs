@@ -35,7 +35,15 @@ public static class QueryEndpoint
 
         if (fault.LatencyMs > 0)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(fault.LatencyMs), time, context.RequestAborted);
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(fault.LatencyMs), time, context.RequestAborted);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The merchant gave up waiting (its own timeout): nobody is left to answer.
+                return Results.Empty;
+            }
         }
 
         var request = await ReadAsync(context);

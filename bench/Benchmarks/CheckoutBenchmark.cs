@@ -1,0 +1,689 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Runtime.TestingHost;
+
+namespace Benchmarks;
+
+/// <summary>
+/// Checkout end to end, over HTTP, with the payment confirmed by the gateway's IPN: two silo processes and one or two
+/// front ends (cluster-client mode) on a private PostgreSQL, and the VNPay gateway simulator as a process whose IPNs
+/// go to the first front end. Each of N customers places an order (POST /api/v1/orders with an Idempotency-Key),
+/// opens the pay URL on the simulator (which registers the transaction), completes it there as a success (which
+/// queues the IPN), and then polls GET /api/v1/orders/{id} with their own token until it is PAID or a deadline
+/// passes. Reported: paid orders per second over the run and the create → PAID latency; lost = orders that were
+/// created but not PAID by the deadline, plus placements that failed. The payments' poll reminder keeps its default
+/// interval (5 min), so a PAID here comes from the IPN; the simulator's querydr counter shows it was not asked.
+/// </summary>
+public static class CheckoutBenchmark
+{
+    private const int DefaultCustomers = 2_000;
+    private const int DefaultConcurrency = 64;
+    private const int DefaultFrontends = 2;
+    private const int Silos = 2;
+    private const int Products = 4;
+    private const long Price = 250_000; // VND, minor units
+
+    /// <summary>Warm-up checkouts (other customers, not counted) so the first measured orders do not pay for JIT and pools.</summary>
+    private const int MaxWarmupCustomers = 128;
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan OrderDeadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan IpnRetryInterval = TimeSpan.FromSeconds(1);
+
+    private const string TmnCode = "BENCHSHOP";
+    private const string HashSecret = "checkout-benchmark-hash-secret-0123456789";
+    private const string SigningKey = "checkout-benchmark-signing-key-0123456789";
+
+    // What the front end's token validation expects (src/WebFrontend/appsettings.json, Auth section).
+    private const string TokenIssuer = "commerce";
+    private const string TokenAudience = "commerce-api";
+
+    public static async Task<int> RunAsync(BenchmarkArguments arguments)
+    {
+        var customers = arguments.Customers ?? DefaultCustomers;
+        var concurrency = Math.Min(arguments.Concurrency ?? DefaultConcurrency, customers);
+        var frontendCount = arguments.Frontends ?? DefaultFrontends;
+        if (frontendCount > 2)
+        {
+            throw new ArgumentException("checkout runs 1 or 2 front ends (--frontends 1|2).");
+        }
+
+        var warmupCustomers = Math.Min(MaxWarmupCustomers, Math.Max(concurrency, customers / 10));
+        var runDirectory = Path.Combine(Path.GetTempPath(), $"checkout-{Environment.ProcessId}");
+        Console.WriteLine($"checkout: {customers:N0} customers, {concurrency} at a time, {Silos} silo processes, {frontendCount} front end(s), gateway simulator "
+            + $"(IPN on, retry every {IpnRetryInterval.TotalSeconds:0} s); {Environment.ProcessorCount} cores; logs in {runDirectory}");
+        await using var server = await PostgresServer.StartAsync();
+        var database = await server.CreateDatabaseAsync("checkout");
+
+        // The front ends' ports are chosen first: the simulator is told where IPNs go when it starts, and the silos
+        // and front ends are told where the simulator is.
+        var frontendPorts = Enumerable.Range(0, frontendCount).Select(_ => WebFrontendProcess.FreePort()).ToList();
+        var ipnFrontend = new Uri($"http://127.0.0.1:{frontendPorts[0]}");
+        var gateway = await PaymentGatewayProcess.StartAsync(TmnCode, HashSecret, new Uri(ipnFrontend, "/api/v1/webhooks/vnpay/ipn"), runDirectory,
+            new Dictionary<string, string> { ["Ipn:RetryInterval"] = IpnRetryInterval.ToString("c", CultureInfo.InvariantCulture) });
+        Console.WriteLine($"  gateway simulator at {gateway.BaseAddress} (pid {gateway.ProcessId}), IPNs to {ipnFrontend}");
+
+        var vnPay = new Dictionary<string, string>
+        {
+            ["VnPay__TmnCode"] = TmnCode,
+            ["VnPay__HashSecret"] = HashSecret,
+            ["VnPay__PayUrl"] = gateway.PayUrl.ToString(),
+            ["VnPay__ApiUrl"] = gateway.ApiUrl.ToString(),
+            ["VnPay__ReturnUrl"] = new Uri(ipnFrontend, "/api/v1/payments/vnpay/return").ToString(),
+        };
+        var silos = new List<SiloProcess>();
+        var frontends = new List<WebFrontendProcess>();
+        try
+        {
+            silos.AddRange(Enumerable.Range(1, Silos).Select(i => SiloProcess.Start($"silo-{i}", database, runDirectory, vnPay)));
+            await using (var observer = await ClusterObserver.StartAsync(database))
+            {
+                await observer.WaitUntilSettledAsync(Silos, TimeSpan.FromMinutes(2));
+            }
+
+            frontends.AddRange(frontendPorts.Select((port, i) => WebFrontendProcess.Start(database, SigningKey, runDirectory, vnPay, $"web-frontend-{i + 1}", port)));
+            using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, AllowAutoRedirect = false })
+            {
+                Timeout = TimeSpan.FromSeconds(30),
+            };
+            foreach (var frontend in frontends)
+            {
+                await frontend.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2));
+            }
+
+            Console.WriteLine($"  {Silos} silos settled; front end(s) ready at {string.Join(", ", frontends.Select(f => $"{f.BaseAddress} (pid {f.ProcessId})"))}");
+
+            var adminToken = await DevelopmentTokenAsync(http, frontends[0].BaseAddress, "admin");
+            var productIds = await SeedProductsAsync(http, frontends[0].BaseAddress, adminToken, stockEach: customers + warmupCustomers);
+            var client = new CheckoutClient(http, [.. frontends.Select(f => f.BaseAddress)], gateway.BaseAddress, productIds);
+
+            // One token is checked before the load: a customer token this benchmark signs must be accepted.
+            await client.CheckTokenAsync(CustomerToken("bench-token-check"));
+
+            Console.WriteLine($"  warm-up: {warmupCustomers} checkouts (not counted)…");
+            var warmup = await RunLoadAsync(client, "bench-warm", warmupCustomers, concurrency);
+            Console.WriteLine($"  warm-up: {warmup.Results.Count(r => r.Paid)} of {warmupCustomers} paid in {warmup.Elapsed.TotalSeconds:0.0} s");
+
+            var statsBefore = await gateway.StatsAsync(http);
+            var loadBefore = LoadAverage();
+            Console.WriteLine($"  measuring: {customers:N0} checkouts, {concurrency} customers at a time, polling every {PollInterval.TotalMilliseconds:0} ms, "
+                + $"deadline {OrderDeadline.TotalSeconds:0} s per order…");
+            var load = await RunLoadAsync(client, "bench-cus", customers, concurrency);
+            var loadAfter = LoadAverage();
+            var ipnLog = await SettledIpnLogAsync(gateway, http, load);
+            var statsAfter = await gateway.StatsAsync(http);
+
+            var report = Report.Of(load, statsBefore, statsAfter, ipnLog, warmup);
+            await using var dataSource = NpgsqlDataSource.Create(database);
+            var books = await ReadBooksAsync(dataSource);
+            var logs = CountLogLevels(runDirectory);
+            Print(report, books, logs, customers, concurrency, frontendCount);
+            Console.WriteLine($"  load average (1/5/15 min) before / after the measured run: {loadBefore} / {loadAfter}");
+            await WriteResultsAsync(arguments.ResultsDirectory, dataSource, report, books, logs, customers, concurrency, frontendCount, warmupCustomers,
+                loadBefore, loadAfter);
+
+            Console.WriteLine($"checkout: paid_per_s={Fixed(report.PaidPerSecond, 1)} p99_ms={Fixed(report.Total.P99, 1)} lost={report.Lost}");
+            return report.Lost == 0 ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var frontend in frontends)
+            {
+                await frontend.TerminateAsync(TimeSpan.FromSeconds(15));
+                await frontend.DisposeAsync();
+            }
+
+            await Task.WhenAll(silos.Select(s => s.TerminateAsync(TimeSpan.FromSeconds(30))));
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+
+            await gateway.TerminateAsync(TimeSpan.FromSeconds(10));
+            await gateway.DisposeAsync();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The load
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// <summary><paramref name="count"/> customers, <paramref name="concurrency"/> at a time, each checking out once.</summary>
+    private static async Task<Load> RunLoadAsync(CheckoutClient client, string customerPrefix, int count, int concurrency)
+    {
+        var results = new Checkout[count];
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < count)
+            {
+                var customer = $"{customerPrefix}-{index.ToString("D5", CultureInfo.InvariantCulture)}";
+                results[index] = await client.CheckOutAsync(index, customer, CustomerToken(customer));
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        clock.Stop();
+        return new Load(results, clock.Elapsed);
+    }
+
+    /// <summary>One customer's checkout through the API and the simulator, with the time of each step.</summary>
+    private sealed class CheckoutClient(HttpClient http, IReadOnlyList<Uri> frontends, Uri gateway, IReadOnlyList<string> productIds)
+    {
+        public async Task CheckTokenAsync(string token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(frontends[0], "/api/v1/orders?limit=1"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"A customer token signed by the benchmark was refused: GET /api/v1/orders answered "
+                    + $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        public async Task<Checkout> CheckOutAsync(int index, string customer, string token)
+        {
+            var frontend = frontends[index % frontends.Count];
+            var productId = productIds[index % productIds.Count];
+            var started = Stopwatch.GetTimestamp();
+            string? orderId = null, paymentId = null;
+            double? createMs = null, payPageMs = null, completeMs = null;
+            try
+            {
+                // 1. Place the order.
+                using (var create = new HttpRequestMessage(HttpMethod.Post, new Uri(frontend, "/api/v1/orders")))
+                {
+                    create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                    create.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+                    create.Content = JsonContent.Create(new JsonObject
+                    {
+                        ["items"] = new JsonArray(new JsonObject { ["product_id"] = productId, ["quantity"] = 1 }),
+                    });
+                    using var response = await http.SendAsync(create);
+                    var body = await response.Content.ReadAsStringAsync();
+                    createMs = Ms(started);
+                    if (response.StatusCode != HttpStatusCode.Created)
+                    {
+                        return Checkout.Failed(index, customer, "create", $"POST /api/v1/orders answered {(int)response.StatusCode}: {Short(body)}", null, createMs);
+                    }
+
+                    var order = JsonNode.Parse(body)!;
+                    orderId = order["id"]!.GetValue<string>();
+                    paymentId = order["payment"]?["id"]?.GetValue<string>();
+                    var payUrl = order["payment"]?["pay_url"]?.GetValue<string>();
+                    if (paymentId is null || payUrl is null)
+                    {
+                        return Checkout.Failed(index, customer, "create", $"201 without payment.id / payment.pay_url: {Short(body)}", orderId, createMs);
+                    }
+
+                    // 2. The customer opens the pay URL: the simulator checks its signature and registers the transaction.
+                    var step = Stopwatch.GetTimestamp();
+                    using (var payPage = await http.GetAsync(new Uri(payUrl)))
+                    {
+                        var html = await payPage.Content.ReadAsStringAsync();
+                        payPageMs = Ms(step);
+                        if (payPage.StatusCode != HttpStatusCode.OK)
+                        {
+                            return Checkout.Failed(index, customer, "pay-page", $"GET pay_url answered {(int)payPage.StatusCode}: {Short(html)}", orderId, createMs, payPageMs,
+                                paymentId: paymentId);
+                        }
+                    }
+
+                    // 3. The customer pays: the simulator records the success and queues the IPN.
+                    step = Stopwatch.GetTimestamp();
+                    using (var complete = await http.PostAsJsonAsync(new Uri(gateway, $"/_sim/transactions/{Uri.EscapeDataString(paymentId)}/complete"),
+                        new JsonObject { ["outcome"] = "success" }))
+                    {
+                        var text = await complete.Content.ReadAsStringAsync();
+                        completeMs = Ms(step);
+                        if (complete.StatusCode != HttpStatusCode.OK)
+                        {
+                            return Checkout.Failed(index, customer, "complete", $"POST /_sim/.../complete answered {(int)complete.StatusCode}: {Short(text)}",
+                                orderId, createMs, payPageMs, completeMs, paymentId);
+                        }
+                    }
+                }
+
+                // 4. Poll the order until it is PAID (or the deadline passes).
+                var completedAt = Stopwatch.GetTimestamp();
+                var completedAtUtc = DateTimeOffset.UtcNow;
+                var polls = 0;
+                var last = "";
+                while (Stopwatch.GetElapsedTime(started) < OrderDeadline)
+                {
+                    using var poll = new HttpRequestMessage(HttpMethod.Get, new Uri(frontend, $"/api/v1/orders/{orderId}"));
+                    poll.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                    polls++;
+                    try
+                    {
+                        using var response = await http.SendAsync(poll);
+                        var body = await response.Content.ReadAsStringAsync();
+                        if (response.StatusCode == HttpStatusCode.OK)
+                        {
+                            var status = JsonNode.Parse(body)!["status"]!.GetValue<string>();
+                            if (status == "PAID")
+                            {
+                                return new Checkout(index, customer, orderId, paymentId, true, null, null, createMs, payPageMs, completeMs, Ms(completedAt),
+                                    Ms(started), polls, status) { CompletedAt = completedAtUtc };
+                            }
+
+                            last = status;
+                        }
+                        else
+                        {
+                            last = $"HTTP {(int)response.StatusCode}: {Short(body)}";
+                        }
+                    }
+                    catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                    {
+                        // One failed poll is not a lost order: the deadline decides.
+                        last = $"{exception.GetType().Name}: {exception.Message}";
+                    }
+
+                    await Task.Delay(PollInterval);
+                }
+
+                return new Checkout(index, customer, orderId, paymentId, false, "wait-paid", $"not PAID after {OrderDeadline.TotalSeconds:0} s; last answer: {last}",
+                    createMs, payPageMs, completeMs, null, null, polls, last) { CompletedAt = completedAtUtc };
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
+            {
+                var stage = createMs is null ? "create" : payPageMs is null ? "pay-page" : completeMs is null ? "complete" : "wait-paid";
+                return Checkout.Failed(index, customer, stage, $"{exception.GetType().Name}: {exception.Message}", orderId, createMs, payPageMs, completeMs, paymentId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The simulator's IPN log once it has an entry for every paid order's payment. An attempt is logged when the
+    /// merchant's answer arrives, which can be after the order already shows PAID: read at once, the last few would
+    /// be missing. Waits at most 10 s.
+    /// </summary>
+    private static async Task<JsonArray> SettledIpnLogAsync(PaymentGatewayProcess gateway, HttpClient http, Load load)
+    {
+        var paid = load.Results.Where(r => r.Paid).Select(r => r.PaymentId!).ToHashSet(StringComparer.Ordinal);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var log = await gateway.IpnLogAsync(http);
+            var logged = log.OfType<JsonObject>().Select(a => a["txn_ref"]?.GetValue<string>()).Where(t => t is not null && paid.Contains(t)).Distinct().Count();
+            if (logged >= paid.Count || clock.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                return log;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Setup
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// <summary>A token of a built-in development user (POST /api/v1/auth/token, password = user name).</summary>
+    private static async Task<string> DevelopmentTokenAsync(HttpClient http, Uri frontend, string user)
+    {
+        using var response = await http.PostAsJsonAsync(new Uri(frontend, "/api/v1/auth/token"), new Dictionary<string, string> { ["username"] = user, ["password"] = user });
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST /api/v1/auth/token answered {(int)response.StatusCode}: {body}");
+        }
+
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>
+    /// A customer's access token, signed here with the front ends' key as their token issuer would sign it (HS256;
+    /// sub, name, role = customer; issuer, audience, one hour). The development token endpoint knows only two
+    /// customers (alice, bob); the benchmark wants N distinct ones.
+    /// </summary>
+    private static string CustomerToken(string customerId)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var header = Base64Url("""{"alg":"HS256","typ":"JWT"}"""u8.ToArray());
+        var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+        {
+            ["sub"] = customerId,
+            ["name"] = $"Customer {customerId}",
+            ["role"] = "customer",
+            ["iss"] = TokenIssuer,
+            ["aud"] = TokenAudience,
+            ["iat"] = now,
+            ["nbf"] = now - 60,
+            ["exp"] = now + 3600,
+        }));
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(SigningKey), Encoding.ASCII.GetBytes($"{header}.{payload}"));
+        return $"{header}.{payload}.{Base64Url(signature)}";
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static async Task<List<string>> SeedProductsAsync(HttpClient http, Uri frontend, string adminToken, int stockEach)
+    {
+        var ids = new List<string>();
+        for (var i = 1; i <= Products; i++)
+        {
+            var id = $"bench-checkout-{i}";
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(frontend, "/api/v1/products"))
+            {
+                Content = JsonContent.Create(new JsonObject { ["id"] = id, ["name"] = $"Checkout benchmark product {i}", ["price"] = Price, ["stock"] = stockEach }),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+            using var response = await http.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                throw new InvalidOperationException($"POST /api/v1/products answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+
+            ids.Add(id);
+        }
+
+        Console.WriteLine($"  seeded {Products} products × {stockEach:N0} units at {Price:N0} VND");
+        return ids;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // What happened: the client's view, the simulator's, the database's and the processes' logs
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// <summary>Orders, payments and payment reports of the measured customers as PostgreSQL holds them after the run.</summary>
+    private static async Task<JsonObject> ReadBooksAsync(NpgsqlDataSource dataSource)
+    {
+        var books = new JsonObject();
+        try
+        {
+            books["orders_by_status"] = await CountsAsync(dataSource, "SELECT status, count(*) FROM orders WHERE customer_id LIKE 'bench-cus-%' GROUP BY status ORDER BY status");
+            books["payments_by_status"] = await CountsAsync(dataSource, """
+                SELECT p.status || CASE WHEN p.order_confirmed THEN ' (order confirmed)' ELSE ' (order not confirmed)' END, count(*)
+                FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.customer_id LIKE 'bench-cus-%' GROUP BY 1 ORDER BY 1
+                """);
+            books["payment_reports_by_source"] = await CountsAsync(dataSource, """
+                SELECT e.source, count(*) FROM payment_events e JOIN payments p ON p.id = e.payment_id JOIN orders o ON o.id = p.order_id
+                WHERE o.customer_id LIKE 'bench-cus-%' GROUP BY 1 ORDER BY 1
+                """);
+        }
+        catch (PostgresException exception)
+        {
+            // The commerce schema is not the benchmark's: if it changed, say so rather than fail the run.
+            books["error"] = exception.MessageText;
+        }
+
+        return books;
+    }
+
+    private static async Task<JsonObject> CountsAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var counts = new JsonObject();
+        while (await reader.ReadAsync())
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    /// <summary>
+    /// Warning and error entries in each process's log: the silos and the simulator log JSON with a "LogLevel" field,
+    /// the front ends the plain console format ("warn: ", "fail: ").
+    /// </summary>
+    private static JsonObject CountLogLevels(string runDirectory)
+    {
+        var counts = new JsonObject();
+        foreach (var path in Directory.EnumerateFiles(runDirectory, "*.log").Order(StringComparer.Ordinal))
+        {
+            long warnings = 0, errors = 0;
+            foreach (var line in File.ReadLines(path))
+            {
+                if (line.Contains("\"LogLevel\":\"Warning\"", StringComparison.Ordinal) || line.StartsWith("warn: ", StringComparison.Ordinal))
+                {
+                    warnings++;
+                }
+                else if (line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || line.Contains("\"LogLevel\":\"Critical\"", StringComparison.Ordinal)
+                         || line.StartsWith("fail: ", StringComparison.Ordinal) || line.StartsWith("crit: ", StringComparison.Ordinal))
+                {
+                    errors++;
+                }
+            }
+
+            counts[Path.GetFileNameWithoutExtension(path)] = new JsonObject { ["warnings"] = warnings, ["errors"] = errors };
+        }
+
+        return counts;
+    }
+
+    private static void Print(Report report, JsonObject books, JsonObject logs, int customers, int concurrency, int frontends)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"| {"measure",-44} | {"value",16} |");
+        Console.WriteLine($"|{new string('-', 46)}|{new string('-', 18)}|");
+        Row("customers (orders attempted)", $"{customers:N0}");
+        Row("customers at a time / front ends / silos", $"{concurrency} / {frontends} / {Silos}");
+        Row("orders created (201)", $"{report.Created:N0}");
+        Row("orders PAID within the deadline", $"{report.Paid:N0}");
+        Row("lost (created, not PAID + failed creates)", $"{report.Lost:N0}");
+        Row("wall time (s)", Fixed(report.Elapsed.TotalSeconds, 1));
+        Row("orders PAID per second", Fixed(report.PaidPerSecond, 1));
+        Row("create → PAID p50 / p90 (ms)", $"{Fixed(report.Total.P50, 1)} / {Fixed(report.Total.P90, 1)}");
+        Row("create → PAID p99 / max (ms)", $"{Fixed(report.Total.P99, 1)} / {Fixed(report.Total.Max, 1)}");
+        Row("  POST /orders p50 / p99 (ms)", $"{Fixed(report.Create.P50, 1)} / {Fixed(report.Create.P99, 1)}");
+        Row("  GET pay_url p50 / p99 (ms)", $"{Fixed(report.PayPage.P50, 1)} / {Fixed(report.PayPage.P99, 1)}");
+        Row("  complete on simulator p50 / p99 (ms)", $"{Fixed(report.Complete.P50, 1)} / {Fixed(report.Complete.P99, 1)}");
+        Row("  completed → IPN answered p50 / p99 (ms)", $"{Fixed(report.IpnAnswered.P50, 1)} / {Fixed(report.IpnAnswered.P99, 1)}");
+        Row("  completed → seen PAID p50 / p99 (ms)", $"{Fixed(report.WaitPaid.P50, 1)} / {Fixed(report.WaitPaid.P99, 1)}");
+        Row("order polls per paid order (mean)", Fixed(report.MeanPolls, 1));
+        Row("IPN attempts (first tries + retries)", $"{report.IpnAttempts:N0}");
+        Row("IPN attempts not confirmed by the merchant", $"{report.IpnNotConfirmed:N0}");
+        Row("querydr calls to the simulator", $"{report.QueryRequests:N0}");
+        Console.WriteLine();
+        Console.WriteLine($"  database: {books.ToJsonString()}");
+        Console.WriteLine($"  warnings/errors in process logs: {string.Join(", ", logs.Select(p => $"{p.Key} {p.Value!["warnings"]}/{p.Value["errors"]}"))}");
+        foreach (var (stage, count) in report.FailuresByStage)
+        {
+            Console.WriteLine($"  failed at {stage}: {count}");
+        }
+
+        foreach (var failure in report.FirstFailures)
+        {
+            Console.WriteLine($"  e.g. {failure}");
+        }
+
+        foreach (var (what, count) in report.IpnNotConfirmedKinds)
+        {
+            Console.WriteLine($"  IPN attempt not confirmed: {what} × {count}");
+        }
+    }
+
+    private static void Row(string measure, string value) => Console.WriteLine($"| {measure,-44} | {value,16} |");
+
+    private static async Task WriteResultsAsync(
+        string directory, NpgsqlDataSource dataSource, Report report, JsonObject books, JsonObject logs,
+        int customers, int concurrency, int frontends, int warmupCustomers, string loadBefore, string loadAfter)
+    {
+        await using var version = dataSource.CreateCommand("SHOW server_version");
+        var postgres = (string)(await version.ExecuteScalarAsync())!;
+        static JsonObject Latency(Percentiles p) => new()
+        {
+            ["p50_ms"] = Math.Round(p.P50, 2), ["p90_ms"] = Math.Round(p.P90, 2), ["p99_ms"] = Math.Round(p.P99, 2), ["max_ms"] = Math.Round(p.Max, 2), ["samples"] = p.Count,
+        };
+        var document = new JsonObject
+        {
+            ["benchmark"] = "checkout",
+            ["recorded_at"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["machine"] = new JsonObject
+            {
+                ["cores"] = Environment.ProcessorCount,
+                ["os"] = Environment.OSVersion.ToString(),
+                // Everything shares two cores: other work on the machine shows in the numbers, so it is recorded.
+                ["load_average_before"] = loadBefore,
+                ["load_average_after"] = loadAfter,
+            },
+            ["postgres"] = postgres,
+            ["setup"] = $"{Silos} silo processes, {frontends} HTTP front end(s) (cluster-client mode, Production) and the VNPay gateway simulator as Release "
+                + "processes on a private PostgreSQL (fsync on), all on this machine; IPNs go to the first front end; customers spread over the front ends; "
+                + "default payment poll interval (5 min), so PAID comes from the IPN",
+            ["customers"] = customers,
+            ["concurrency"] = concurrency,
+            ["silos"] = Silos,
+            ["frontends"] = frontends,
+            ["products"] = Products,
+            ["price"] = Price,
+            ["warmup_customers"] = warmupCustomers,
+            ["poll_interval_ms"] = PollInterval.TotalMilliseconds,
+            ["order_deadline_seconds"] = OrderDeadline.TotalSeconds,
+            ["ipn_retry_interval_seconds"] = IpnRetryInterval.TotalSeconds,
+            ["flow"] = "POST /api/v1/orders (Idempotency-Key) → GET payment.pay_url on the simulator → POST /_sim/transactions/{payment.id}/complete "
+                + "{\"outcome\":\"success\"} → GET /api/v1/orders/{id} every 20 ms (customer token) until PAID; latency is from sending the POST to the first PAID answer",
+            ["created"] = report.Created,
+            ["paid"] = report.Paid,
+            ["lost"] = report.Lost,
+            ["failed_creates"] = report.FailedCreates,
+            ["failures_by_stage"] = new JsonObject([.. report.FailuresByStage.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
+            ["failure_examples"] = new JsonArray([.. report.FirstFailures.Select(f => JsonValue.Create(f))]),
+            ["wall_seconds"] = Math.Round(report.Elapsed.TotalSeconds, 2),
+            ["paid_per_s"] = Math.Round(report.PaidPerSecond, 1),
+            ["created_per_s"] = Math.Round(report.Created / report.Elapsed.TotalSeconds, 1),
+            ["create_to_paid"] = Latency(report.Total),
+            ["steps"] = new JsonObject
+            {
+                ["post_order"] = Latency(report.Create),
+                ["get_pay_url"] = Latency(report.PayPage),
+                ["complete_on_simulator"] = Latency(report.Complete),
+                ["completed_to_ipn_answered"] = Latency(report.IpnAnswered),
+                ["completed_to_seen_paid"] = Latency(report.WaitPaid),
+            },
+            ["mean_polls_per_paid_order"] = Math.Round(report.MeanPolls, 2),
+            ["gateway"] = new JsonObject
+            {
+                ["ipn_attempts"] = report.IpnAttempts,
+                ["ipn_attempts_not_confirmed"] = report.IpnNotConfirmed,
+                ["ipn_not_confirmed_kinds"] = new JsonObject([.. report.IpnNotConfirmedKinds.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
+                ["querydr_requests"] = report.QueryRequests,
+            },
+            ["database"] = books,
+            ["process_log_warnings_errors"] = logs,
+            ["warmup"] = new JsonObject
+            {
+                ["paid"] = report.Warmup.Results.Count(r => r.Paid),
+                ["of"] = report.Warmup.Results.Length,
+                ["seconds"] = Math.Round(report.Warmup.Elapsed.TotalSeconds, 1),
+            },
+        };
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "checkout.json");
+        await File.WriteAllTextAsync(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        Console.WriteLine($"results written to {path}");
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages (Linux), or "unknown".</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static double Ms(long since) => Stopwatch.GetElapsedTime(since).TotalMilliseconds;
+
+    private static string Fixed(double value, int decimals) => value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    private static string Short(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    private sealed record Load(Checkout[] Results, TimeSpan Elapsed);
+
+    /// <summary>One customer's checkout: whether it was PAID in time, or where it stopped and why; times in ms.</summary>
+    private sealed record Checkout(
+        int Index, string Customer, string? OrderId, string? PaymentId, bool Paid, string? FailedStage, string? Error,
+        double? CreateMs, double? PayPageMs, double? CompleteMs, double? WaitPaidMs, double? TotalMs, int Polls, string? LastStatus)
+    {
+        /// <summary>Wall-clock time the simulator accepted the completion, to compare with its IPN log's times.</summary>
+        public DateTimeOffset? CompletedAt { get; init; }
+
+        public static Checkout Failed(int index, string customer, string stage, string error, string? orderId,
+            double? createMs, double? payPageMs = null, double? completeMs = null, string? paymentId = null)
+            => new(index, customer, orderId, paymentId, false, stage, error, createMs, payPageMs, completeMs, null, null, 0, null);
+    }
+
+    private sealed record Report(
+        Load Load, Load Warmup, int Created, int Paid, int Lost, int FailedCreates, TimeSpan Elapsed, double PaidPerSecond,
+        Percentiles Total, Percentiles Create, Percentiles PayPage, Percentiles Complete, Percentiles IpnAnswered, Percentiles WaitPaid, double MeanPolls,
+        long IpnAttempts, long IpnNotConfirmed, IReadOnlyList<KeyValuePair<string, int>> IpnNotConfirmedKinds, long QueryRequests,
+        IReadOnlyList<KeyValuePair<string, int>> FailuresByStage, IReadOnlyList<string> FirstFailures)
+    {
+        public static Report Of(Load load, JsonObject statsBefore, JsonObject statsAfter, JsonArray ipnLog, Load warmup)
+        {
+            var results = load.Results;
+            var created = results.Count(r => r.OrderId is not null);
+            var paid = results.Count(r => r.Paid);
+            var failedCreates = results.Length - created;
+
+            // Created but never PAID, plus placements that failed: every customer who did not end with a paid order.
+            var lost = results.Length - paid;
+            // The IPN log names payments (txn_ref); the warm-up's are in it too and are left out.
+            var measuredPayments = results.Where(r => r.PaymentId is not null).Select(r => r.PaymentId!).ToHashSet(StringComparer.Ordinal);
+            var measuredAttempts = ipnLog.OfType<JsonObject>().Where(a => a["txn_ref"]?.GetValue<string>() is { } txnRef && measuredPayments.Contains(txnRef)).ToList();
+            var notConfirmed = measuredAttempts.Where(a => a["outcome"]?.GetValue<string>() != "confirmed").ToList();
+            var kinds = notConfirmed
+                .GroupBy(a => $"{a["outcome"]} (HTTP {a["http_status"]?.ToString() ?? "–"}, RspCode {a["rsp_code"]?.ToString() ?? "–"}, {a["error"]?.ToString() ?? "no error"})")
+                .Select(g => KeyValuePair.Create(g.Key, g.Count())).OrderByDescending(p => p.Value).ToList();
+            var failures = results.Where(r => !r.Paid).ToList();
+
+            // When the merchant's answer to the first confirmed IPN reached the simulator: by then the order is PAID in
+            // PostgreSQL (the IPN endpoint answers after the payment has told the order). Same machine, same clock.
+            var ipnAnswered = measuredAttempts.Where(a => a["outcome"]?.GetValue<string>() == "confirmed")
+                .GroupBy(a => a["txn_ref"]!.GetValue<string>(), StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Min(a => DateTimeOffset.Parse(a["at"]!.GetValue<string>(), CultureInfo.InvariantCulture)), StringComparer.Ordinal);
+            return new Report(
+                load, warmup, created, paid, lost, failedCreates, load.Elapsed, paid / load.Elapsed.TotalSeconds,
+                Percentiles.Of(results.Where(r => r.Paid).Select(r => r.TotalMs!.Value)),
+                Percentiles.Of(results.Where(r => r.CreateMs is not null && r.OrderId is not null).Select(r => r.CreateMs!.Value)),
+                Percentiles.Of(results.Where(r => r.PayPageMs is not null).Select(r => r.PayPageMs!.Value)),
+                Percentiles.Of(results.Where(r => r.CompleteMs is not null).Select(r => r.CompleteMs!.Value)),
+                Percentiles.Of(results.Where(r => r.Paid && r.CompletedAt is not null && ipnAnswered.ContainsKey(r.PaymentId!))
+                    .Select(r => (ipnAnswered[r.PaymentId!] - r.CompletedAt!.Value).TotalMilliseconds)),
+                Percentiles.Of(results.Where(r => r.Paid).Select(r => r.WaitPaidMs!.Value)),
+                paid == 0 ? 0 : results.Where(r => r.Paid).Average(r => r.Polls),
+                measuredAttempts.Count,
+                notConfirmed.Count,
+                kinds,
+                statsAfter["query_requests"]!.GetValue<long>() - statsBefore["query_requests"]!.GetValue<long>(),
+                [.. failures.GroupBy(f => f.FailedStage!).Select(g => KeyValuePair.Create(g.Key, g.Count())).OrderByDescending(p => p.Value)],
+                [.. failures.Take(5).Select(f => $"{f.Customer} order {f.OrderId ?? "–"}: {f.FailedStage}: {f.Error}")]);
+        }
+    }
+
+    private sealed record Percentiles(double P50, double P90, double P99, double Max, int Count)
+    {
+        /// <summary>Nearest-rank percentiles.</summary>
+        public static Percentiles Of(IEnumerable<double> samples)
+        {
+            var sorted = samples.Order().ToArray();
+            double At(double p) => sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+            return new Percentiles(At(0.50), At(0.90), At(0.99), sorted.Length == 0 ? 0 : sorted[^1], sorted.Length);
+        }
+    }
+}
