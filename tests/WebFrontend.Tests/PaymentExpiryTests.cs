@@ -13,12 +13,12 @@ public sealed class PaymentExpiryTests(ShortWindowPaymentCluster payments) : ICl
     {
         var product = await Seed.ProductAsync(_api, stock: 5);
         var order = await Checkout.PlaceAsync(_api, Seed.UniqueId("expire"), product, quantity: 2);
-        Assert.Equal(3, await StockAsync(product));
+        Assert.Equal(3, await Checkout.StockAsync(_api, product));
 
         var expired = await Checkout.WaitForStatusAsync(_api, order.OrderId, "EXPIRED");
 
         Assert.True(DateTimeOffset.UtcNow >= order.ExpiresAt);
-        Assert.Equal(5, await StockAsync(product));
+        Assert.Equal(5, await Checkout.StockAsync(_api, product));
         Assert.Equal("CLOSED", expired["payment"]!["status"]!.GetValue<string>());
         Assert.Equal(0, await payments.CountAsync("SELECT count(*) FROM outbox WHERE aggregate_id = $1", order.OrderId));
     }
@@ -40,14 +40,8 @@ public sealed class PaymentExpiryTests(ShortWindowPaymentCluster payments) : ICl
         Assert.Equal(HttpStatusCode.OK, after.Status);
         Assert.Equal("EXPIRED", after.Json!["status"]!.GetValue<string>());
         Assert.Equal("REFUND_REQUIRED", after.Json!["payment"]!["status"]!.GetValue<string>());
-        Assert.Equal(5, await StockAsync(product));
+        Assert.Equal(5, await Checkout.StockAsync(_api, product));
         Assert.Equal(1, await payments.CountAsync("SELECT count(*) FROM outbox WHERE aggregate_id = $1 AND event_type = 'payment.refund_required'", order.OrderId));
         Assert.Equal(0, await payments.CountAsync("SELECT count(*) FROM outbox WHERE aggregate_id = $1 AND event_type = 'order.paid'", order.OrderId));
-    }
-
-    private async Task<int> StockAsync(string productId)
-    {
-        using var client = _api.ClientFor(null);
-        return (await client.GetJsonAsync($"/api/v1/products/{productId}")).Json!["stock_available"]!.GetValue<int>();
     }
 }

@@ -93,6 +93,31 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_browser_return_shows_the_gateways_verdict_and_changes_nothing_and_a_tampered_or_repeated_parameter_is_refused()
+    {
+        var product = await Seed.ProductAsync(_api, stock: 10);
+        var order = await Checkout.PlaceAsync(_api, Seed.UniqueId("return"), product);
+        var signed = Checkout.IpnQuery(order, "74000001", success: true);
+
+        var shown = await _gateway.GetJsonAsync("/api/v1/payments/vnpay/return?" + signed);
+        var tampered = await _gateway.GetJsonAsync("/api/v1/payments/vnpay/return?" + signed.Replace("vnp_ResponseCode=00", "vnp_ResponseCode=24", StringComparison.Ordinal));
+        var repeated = await Checkout.SendIpnAsync(_gateway, signed + "&vnp_Amount=1");
+
+        Assert.Equal(HttpStatusCode.OK, shown.Status);
+        Assert.Equal((order.PaymentId, order.OrderId, "success", "PENDING"), (
+            shown.Json!["payment_id"]!.GetValue<string>(),
+            shown.Json!["order_id"]!.GetValue<string>(),
+            shown.Json!["gateway_result"]!.GetValue<string>(),
+            shown.Json!["payment_status"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, tampered.Status);
+        Assert.Equal("https://errors.example/invalid-signature", tampered.ProblemType);
+        Assert.Equal("97", repeated);
+        Assert.Equal(0, await payments.CountAsync("SELECT count(*) FROM payment_events WHERE payment_id = $1", order.PaymentId));
+        using var admin = _api.ClientFor(Seed.Admin);
+        Assert.Equal("PENDING_PAYMENT", (await admin.GetJsonAsync($"/api/v1/orders/{order.OrderId}")).Json!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task When_the_gateway_drops_the_ipn_polling_alone_makes_the_order_paid()
     {
         await payments.Gateway.SetIpnFaultsAsync(drop: true);
@@ -165,14 +190,14 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
             Assert.All(failures, f => Assert.InRange(f.Total, 1, TestPayments.BreakerMinimumThroughput + inFlight));
 
             // Open: an order is refused at once, with nothing reserved and nothing written.
-            var stockBefore = await StockAsync(product);
+            var stockBefore = await Checkout.StockAsync(_api, product);
             var ordersBefore = await payments.CountAsync("SELECT count(*) FROM orders WHERE customer_id = $1", customer);
             using var client = _api.ClientFor(Tokens.Customer(customer));
             var refused = await client.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product), Api.NewKey());
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
             Assert.Equal("https://errors.example/gateway-unavailable", refused.ProblemType);
             Assert.NotNull(refused.Header("Retry-After"));
-            Assert.Equal(stockBefore, await StockAsync(product));
+            Assert.Equal(stockBefore, await Checkout.StockAsync(_api, product));
             Assert.Equal(ordersBefore, await payments.CountAsync("SELECT count(*) FROM orders WHERE customer_id = $1", customer));
 
             // The gateway returns: each silo's trial call succeeds, the circuit closes, orders go through again.
@@ -188,11 +213,5 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
             opened.ForEach(o => o.Dispose());
             failures.ForEach(f => f.Dispose());
         }
-    }
-
-    private async Task<int> StockAsync(string productId)
-    {
-        using var client = _api.ClientFor(null);
-        return (await client.GetJsonAsync($"/api/v1/products/{productId}")).Json!["stock_available"]!.GetValue<int>();
     }
 }

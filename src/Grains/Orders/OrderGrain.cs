@@ -150,15 +150,10 @@ public sealed partial class OrderGrain(
         if (State.Status == OrderStatus.PendingPayment)
         {
             State.Status = OrderStatus.Paid;
-            State.PaymentTransactionNo = command.TransactionNo;
-            State.PaidAt = command.PaidAt;
-            State.UpdatedAt = now;
-            State.Version++;
-            State.RaisedEvents.Add(OutboxEvents.Paid(
+            await RecordPaymentAsync(command, OutboxEvents.Paid(
                 OrderId,
                 new OrderPaidPayload(OrderId, State.CustomerId, State.Total, State.Currency, command.PaymentId, command.TransactionNo, command.PaidAt),
                 now));
-            await order.WriteStateAsync();
             await CommitHoldsAsync();
             return PaymentConfirmation.Paid;
         }
@@ -173,18 +168,24 @@ public sealed partial class OrderGrain(
         if (!State.RefundRequested)
         {
             State.RefundRequested = true;
-            State.PaymentTransactionNo = command.TransactionNo;
-            State.PaidAt = command.PaidAt;
-            State.UpdatedAt = now;
-            State.Version++;
-            State.RaisedEvents.Add(OutboxEvents.RefundRequired(
+            await RecordPaymentAsync(command, OutboxEvents.RefundRequired(
                 OrderId,
                 new RefundRequiredPayload(OrderId, State.CustomerId, OrderStatusNames.Of(State.Status), command.PaymentId, command.TransactionNo, command.Amount, State.Currency, command.PaidAt),
                 now));
-            await order.WriteStateAsync();
         }
 
         return PaymentConfirmation.RefundRequired;
+    }
+
+    /// <summary>Records the money that arrived and the event it raises, in one write.</summary>
+    private Task RecordPaymentAsync(ConfirmPayment command, OutboxMessage raised)
+    {
+        State.PaymentTransactionNo = command.TransactionNo;
+        State.PaidAt = command.PaidAt;
+        State.UpdatedAt = raised.OccurredAt;
+        State.Version++;
+        State.RaisedEvents.Add(raised);
+        return order.WriteStateAsync();
     }
 
     /// <summary>

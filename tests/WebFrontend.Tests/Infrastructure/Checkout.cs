@@ -23,46 +23,50 @@ public static class Checkout
             DateTimeOffset.Parse(order["expires_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>
-    /// The order as the API shows it once it reaches <paramref name="status"/>. Nothing signals a change to an
-    /// outside caller, so this asks every 100 ms (answers of 503 while a silo is taken over included) until the deadline.
-    /// </summary>
+    /// <summary>The order as the API shows it once it reaches <paramref name="status"/> (answers of 503 while a silo is taken over included).</summary>
     public static async Task<JsonNode> WaitForStatusAsync(FrontEnd api, string orderId, string status, TimeSpan? within = null)
     {
         using var client = api.ClientFor(Seed.Admin);
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
-        Reply? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await client.GetJsonAsync($"/api/v1/orders/{orderId}");
-            if (last.Status == HttpStatusCode.OK && last.Json!["status"]!.GetValue<string>() == status)
-            {
-                return last.Json!;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"Order {orderId} did not become {status}; last answer: {last}");
+        var last = await PollAsync(
+            () => client.GetJsonAsync($"/api/v1/orders/{orderId}"),
+            reply => reply.Status == HttpStatusCode.OK && reply.Json!["status"]!.GetValue<string>() == status,
+            within);
+        return last.Status == HttpStatusCode.OK && last.Json!["status"]!.GetValue<string>() == status
+            ? last.Json!
+            : throw new TimeoutException($"Order {orderId} did not become {status}; last answer: {last}");
     }
 
     /// <summary>
-    /// The simulator's IPN deliveries for a payment once <paramref name="count"/> of them got an answer. The order may
-    /// be paid by polling before the IPN lands, so this asks the simulator's log every 100 ms until the deadline.
+    /// The simulator's IPN deliveries for a payment once <paramref name="count"/> of them got an answer (or all there
+    /// are at the deadline). The order may be paid by polling before the IPN lands.
     /// </summary>
     public static async Task<IReadOnlyList<SimulatedIpnAttempt>> WaitForIpnAnswersAsync(GatewaySimulator gateway, string paymentId, int count)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var answered = (await gateway.IpnLogAsync(paymentId)).Where(d => d.RspCode is not null).ToList();
-            if (answered.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return answered;
-            }
+        => await PollAsync(
+            async () => (IReadOnlyList<SimulatedIpnAttempt>)(await gateway.IpnLogAsync(paymentId)).Where(d => d.RspCode is not null).ToList(),
+            answered => answered.Count >= count);
 
+    /// <summary>Stock available, as anyone can read it.</summary>
+    public static async Task<int> StockAsync(FrontEnd api, string productId)
+    {
+        using var client = api.ClientFor(null);
+        return (await client.GetJsonAsync($"/api/v1/products/{productId}")).Json!["stock_available"]!.GetValue<int>();
+    }
+
+    /// <summary>
+    /// Reads <paramref name="read"/> every 100 ms until <paramref name="done"/> or the deadline (30 s unless given), and
+    /// answers the last reading. What these tests wait for happens in other processes, which signal nothing.
+    /// </summary>
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        var last = await read();
+        while (!done(last) && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(100);
+            last = await read();
         }
+
+        return last;
     }
 
     /// <summary>The IPN VNPay would send for <paramref name="order"/>, signed by the reference algorithm (not the product's).</summary>
