@@ -60,6 +60,7 @@ public sealed class ActivationLifecycleTests
         var grains = Enumerable.Range(0, 50).Select(i => cluster.Grains.GetGrain<ILifecycleGrain>($"stop-{i}")).ToList();
         await Task.WhenAll(grains.Select(g => g.Ping()));
         var running = grains[0].Hang("stop-gate");
+        await cluster.Probe.WaitForCountAsync("stop-0:hanging", 1);
 
         var stopping = cluster.Cluster.StopSiloAsync(cluster.Cluster.Silos[0]);
         Assert.False(running.IsCompleted);

@@ -14,6 +14,7 @@ public interface ILifecycleGrain : IGrainWithStringKey
     /// <summary>A one-shot timer whose callback re-arms it, then waits on a gate before finishing.</summary>
     Task StartSelfRearmingTimer(TimeSpan delay, string gate);
 
+    /// <summary>Holds the activation's turn until the gate opens; counts "{key}:hanging" once it has the turn.</summary>
     Task Hang(string gate);
 
     Task<RequestContext?> ReadRequestContext();
@@ -81,7 +82,11 @@ public sealed class LifecycleGrain(GrainProbe probe) : Grain, ILifecycleGrain
         return Task.CompletedTask;
     }
 
-    public Task Hang(string gate) => probe.Gate(gate);
+    public Task Hang(string gate)
+    {
+        probe.Increment($"{Key}:hanging");
+        return probe.Gate(gate);
+    }
 
     public async Task<RequestContext?> ReadRequestContext()
     {
