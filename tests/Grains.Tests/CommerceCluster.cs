@@ -11,11 +11,12 @@ public sealed class CommerceCluster : IAsyncDisposable
 {
     private readonly TestCluster _cluster;
 
-    private CommerceCluster(TestCluster cluster, ManualTimeProvider time, InjectedSagaFault faults, CommerceOptions options)
+    private CommerceCluster(TestCluster cluster, ManualTimeProvider time, InjectedSagaFault faults, ScriptedPaymentGateway gateway, CommerceOptions options)
     {
         _cluster = cluster;
         Time = time;
         Faults = faults;
+        Gateway = gateway;
         Options = options;
     }
 
@@ -23,18 +24,23 @@ public sealed class CommerceCluster : IAsyncDisposable
 
     public InjectedSagaFault Faults { get; }
 
+    public ScriptedPaymentGateway Gateway { get; }
+
     public CommerceOptions Options { get; }
 
     public IGrainFactory Grains => _cluster.GrainFactory;
 
     public TestSilo Silo => _cluster.Silos[0];
 
-    public static async Task<CommerceCluster> StartAsync()
+    /// <param name="configure">Changes to the defaults, under which payments poll only after the payment window, so no
+    /// poll tick lands among the expiry ticks the order tests count.</param>
+    public static async Task<CommerceCluster> StartAsync(Action<CommerceOptions>? configure = null)
     {
         var time = new ManualTimeProvider();
         var faults = new InjectedSagaFault();
-        // Payments poll after the payment window: no poll tick lands among the expiry ticks the tests count.
+        var gateway = new ScriptedPaymentGateway();
         var commerce = new CommerceOptions { ExpiryCheckPeriod = TimeSpan.FromSeconds(10), PaymentPollInterval = TimeSpan.FromMinutes(20) };
+        configure?.Invoke(commerce);
         var options = new TestClusterOptions
         {
             TimeProvider = time,
@@ -47,11 +53,11 @@ public sealed class CommerceCluster : IAsyncDisposable
             {
                 services.AddSingleton(commerce);
                 services.Replace(ServiceDescriptor.Singleton<IOrderSagaFaults>(faults));
-                services.AddSingleton<Grains.Payments.IPaymentGateway>(new SilentPaymentGateway());
+                services.AddSingleton<Grains.Payments.IPaymentGateway>(gateway);
             },
         };
         options.GrainAssemblies.Add(typeof(OrderGrain).Assembly);
-        return new CommerceCluster(await TestCluster.StartAsync(options), time, faults, commerce);
+        return new CommerceCluster(await TestCluster.StartAsync(options), time, faults, gateway, commerce);
     }
 
     public ValueTask DisposeAsync() => _cluster.DisposeAsync();

@@ -28,7 +28,7 @@ public sealed class TypedStoreTests : IAsyncLifetime
         {
             PostgresConnectionString = connectionString,
             ConfigureSiloBuilder = silo => silo.AddCommerce(),
-            ConfigureServices = services => services.AddSingleton<Grains.Payments.IPaymentGateway>(new SilentPaymentGateway()),
+            ConfigureServices = services => services.AddSingleton<Grains.Payments.IPaymentGateway>(new ScriptedPaymentGateway()),
         });
     }
 
