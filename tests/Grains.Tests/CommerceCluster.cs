@@ -63,12 +63,14 @@ public sealed class CommerceCluster : IAsyncDisposable
     public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 }
 
-/// <summary>Throws at one chosen saga step, once armed.</summary>
+/// <summary>Throws at one chosen step, once armed, until disarmed.</summary>
 public sealed class InjectedSagaFault : IOrderSagaFaults
 {
     private OrderSagaStep? _armed;
 
     public void FailAt(OrderSagaStep step) => _armed = step;
+
+    public void Disarm() => _armed = null;
 
     public ValueTask At(OrderSagaStep step, string orderId)
         => _armed == step

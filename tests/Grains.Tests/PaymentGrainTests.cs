@@ -9,7 +9,8 @@ namespace Grains.Tests;
 
 /// <summary>
 /// The payment grain against the in-memory runtime on a manual clock: VNPay's order of checks, deduplication, late
-/// reports, and the poll reminder, which asks the gateway once a minute within a three-minute payment window.
+/// reports, and the poll reminder, which asks the gateway once a minute within a three-minute payment window (and
+/// the five-minute hold grace after it while the gateway cannot answer).
 /// </summary>
 public sealed class PaymentGrainTests : IAsyncLifetime
 {
@@ -113,6 +114,42 @@ public sealed class PaymentGrainTests : IAsyncLifetime
         // The money arrives after the deadline: taken, and told to the order, which decides what it means.
         Assert.Equal(PaymentReportOutcome.Recorded, await Payment(paymentId).Report(Success("T7")));
         Assert.True((await Payment(paymentId).Get())!.OrderConfirmed);
+    }
+
+    [Fact]
+    public async Task While_the_gateway_cannot_answer_past_the_deadline_polling_goes_on_until_the_hold_grace_ends()
+    {
+        var paymentId = await PlaceAsync("o-outage");
+        var lastTick = (int)((_commerce.Options.PaymentWindow + _commerce.Options.HoldGrace) / PollInterval);
+        for (var tick = 1; tick <= lastTick; tick++)
+        {
+            if (tick >= 3)
+            {
+                Gateway.FailNext();
+            }
+
+            await PollAsync(paymentId, tick);
+            Assert.Equal(tick < lastTick, await PollReminderAsync(paymentId) is not null);
+        }
+    }
+
+    [Fact]
+    public async Task A_success_the_order_could_not_hear_is_told_again_when_the_gateway_repeats_its_call()
+    {
+        var paymentId = await PlaceAsync("o-deaf");
+        _commerce.Faults.FailAt(OrderSagaStep.ConfirmingPayment);
+
+        Assert.Equal(PaymentReportOutcome.Recorded, await Payment(paymentId).Report(Success("T4")));
+        Assert.False((await Payment(paymentId).Get())!.OrderConfirmed);
+        Assert.Equal(OrderStatus.PendingPayment, (await Order("o-deaf").Get())!.Status);
+        Assert.NotNull(await PollReminderAsync(paymentId));
+
+        _commerce.Faults.Disarm();
+        Assert.Equal(PaymentReportOutcome.AlreadyConfirmed, await Payment(paymentId).Report(Success("T4")));
+
+        Assert.Equal(OrderStatus.Paid, (await Order("o-deaf").Get())!.Status);
+        Assert.True((await Payment(paymentId).Get())!.OrderConfirmed);
+        Assert.Null(await PollReminderAsync(paymentId));
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_browser_return_shows_the_gateways_verdict_and_changes_nothing_and_a_tampered_or_repeated_parameter_is_refused()
+    public async Task The_browser_return_shows_the_gateways_verdict_and_changes_nothing_and_a_tampered_repeated_or_misspelled_parameter_is_refused()
     {
         var product = await Seed.ProductAsync(_api, stock: 10);
         var order = await Checkout.PlaceAsync(_api, Seed.UniqueId("return"), product);
@@ -102,6 +102,7 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
         var shown = await _gateway.GetJsonAsync("/api/v1/payments/vnpay/return?" + signed);
         var tampered = await _gateway.GetJsonAsync("/api/v1/payments/vnpay/return?" + signed.Replace("vnp_ResponseCode=00", "vnp_ResponseCode=24", StringComparison.Ordinal));
         var repeated = await Checkout.SendIpnAsync(_gateway, signed + "&vnp_Amount=1");
+        var misspelled = await Checkout.SendIpnAsync(_gateway, signed + "&VNP_PromotionCode=NOT-SIGNED");
 
         Assert.Equal(HttpStatusCode.OK, shown.Status);
         Assert.Equal((order.PaymentId, order.OrderId, "success", "PENDING"), (
@@ -112,6 +113,7 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, tampered.Status);
         Assert.Equal("https://errors.example/invalid-signature", tampered.ProblemType);
         Assert.Equal("97", repeated);
+        Assert.Equal("97", misspelled);
         Assert.Equal(0, await payments.CountAsync("SELECT count(*) FROM payment_events WHERE payment_id = $1", order.PaymentId));
         using var admin = _api.ClientFor(Seed.Admin);
         Assert.Equal("PENDING_PAYMENT", (await admin.GetJsonAsync($"/api/v1/orders/{order.OrderId}")).Json!["status"]!.GetValue<string>());

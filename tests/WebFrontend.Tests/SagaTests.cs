@@ -11,7 +11,8 @@ namespace WebFrontend.Tests;
 [Collection(ApiCollection.Name)]
 public sealed class SagaTests(ApiCluster api)
 {
-    public static TheoryData<OrderSagaStep> Steps => new(Enum.GetValues<OrderSagaStep>());
+    /// <summary>Every step of placing an order (confirming a payment comes later, and has its own tests).</summary>
+    public static TheoryData<OrderSagaStep> Steps => new(Enum.GetValues<OrderSagaStep>().Where(step => step != OrderSagaStep.ConfirmingPayment));
 
     [Theory]
     [MemberData(nameof(Steps))]

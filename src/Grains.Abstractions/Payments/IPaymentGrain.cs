@@ -38,7 +38,8 @@ public enum PaymentReportSource
 
 /// <summary>
 /// What the gateway says about one transaction of the payment. <see cref="Amount"/> is in the currency's unit, null
-/// when the gateway's amount was not a whole one. Success is response code 00 with transaction status 00.
+/// when the gateway's amount was not a whole one. Success is response code 00 with transaction status 00; code 07 is
+/// money taken but held by the gateway as suspected fraud, which is not a success until the gateway says so.
 /// </summary>
 public sealed record PaymentReport(
     string TransactionNo,
@@ -50,6 +51,8 @@ public sealed record PaymentReport(
     PaymentReportSource Source)
 {
     public bool IsSuccess => ResponseCode == "00" && TransactionStatus == "00";
+
+    public bool IsHeldAsSuspicious => ResponseCode == "07" || TransactionStatus == "07";
 }
 
 /// <summary>How a report was taken; the IPN endpoint answers 00, 01, 04 and 02 for these.</summary>

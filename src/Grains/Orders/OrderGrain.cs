@@ -104,6 +104,10 @@ public sealed partial class OrderGrain(
             State.Version = 1;
             State.PaymentId = opened.PaymentId;
             State.PayUrl = opened.PayUrl;
+
+            // Durable before the order is: an order without its expiry would never give its holds back, and could be
+            // paid after they lapsed. Should the write then fail, the reminder finds no order and ends.
+            await RegisterOrUpdateReminder(Expiry, expiresAt - now, options.ExpiryCheckPeriod);
             await faults.At(OrderSagaStep.Persisting, OrderId);
             await order.WriteStateAsync();
         }
@@ -118,7 +122,6 @@ public sealed partial class OrderGrain(
             throw;
         }
 
-        await ScheduleExpiryAsync(expiresAt - now);
         return Placement(PlacementStatus.Placed);
     }
 
@@ -146,7 +149,15 @@ public sealed partial class OrderGrain(
             return PaymentConfirmation.UnknownOrder;
         }
 
+        await faults.At(OrderSagaStep.ConfirmingPayment, OrderId);
         var now = time.GetUtcNow();
+        if (State.Status == OrderStatus.PendingPayment && now >= State.ExpiresAt + options.HoldGrace)
+        {
+            // Its expiry has not run and its holds have lapsed, so its stock may be someone else's now: it cannot be
+            // paid. It ends as it would have, and the money goes back below.
+            await EndUnpaidAsync(OrderStatus.Expired);
+        }
+
         if (State.Status == OrderStatus.PendingPayment)
         {
             State.Status = OrderStatus.Paid;
@@ -279,19 +290,6 @@ public sealed partial class OrderGrain(
         }
     }
 
-    private async Task ScheduleExpiryAsync(TimeSpan dueIn)
-    {
-        try
-        {
-            await RegisterOrUpdateReminder(Expiry, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, options.ExpiryCheckPeriod);
-        }
-        catch (Exception exception)
-        {
-            // The order stands; without its reminder its holds still lapse on their own after the grace period.
-            LogExpiryNotScheduled(logger, exception, OrderId);
-        }
-    }
-
     /// <summary>Releases the order's holds, all at once; a failure here is logged, and the holds lapse on their own.</summary>
     private async Task ReleaseAsync(IReadOnlyList<IProductGrain> products, ICouponGrain? coupon)
     {
@@ -350,9 +348,6 @@ public sealed partial class OrderGrain(
 
     [LoggerMessage(101, LogLevel.Warning, "Releasing the holds of order {OrderId} failed; they lapse after their hold time.")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string orderId);
-
-    [LoggerMessage(102, LogLevel.Warning, "The expiry reminder of order {OrderId} could not be registered.")]
-    private static partial void LogExpiryNotScheduled(ILogger logger, Exception exception, string orderId);
 
     [LoggerMessage(103, LogLevel.Warning, "Committing the holds of paid order {OrderId} failed; its reminder tries again.")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string orderId);

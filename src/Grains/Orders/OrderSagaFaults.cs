@@ -1,6 +1,9 @@
 namespace Grains.Orders;
 
-/// <summary>The points of the order saga where a test can make it fail (case C11: nothing may be left behind).</summary>
+/// <summary>
+/// The points of the order saga where a test can make it fail (case C11: nothing may be left behind), and the point
+/// where a payment's success reaches the order.
+/// </summary>
 public enum OrderSagaStep
 {
     /// <summary>Before any product is asked for stock.</summary>
@@ -17,6 +20,9 @@ public enum OrderSagaStep
 
     /// <summary>As the order is written: the write fails.</summary>
     Persisting,
+
+    /// <summary>As a payment's success reaches the order, before anything changes: the order cannot hear it.</summary>
+    ConfirmingPayment,
 }
 
 /// <summary>

@@ -98,21 +98,36 @@ public sealed partial class PaymentGrain(
         }
 
         var now = time.GetUtcNow();
+        var answered = false;
         try
         {
             if (await gateway.QueryAsync(new PaymentLookup(PaymentId, State.OrderInfo, State.GatewayCreatedAt), CancellationToken.None) is { } report)
             {
                 await ApplyAsync(report);
             }
+
+            answered = true;
         }
         catch (PaymentGatewayException exception)
         {
             LogPollFailed(logger, exception, PaymentId);
         }
 
-        // The order's deadline ends polling; this tick, past it, was the last look. A late IPN is still taken.
-        if (State.Status == PaymentStatus.Pending && now >= State.ExpiresAt)
+        if (State.Status != PaymentStatus.Pending || now < State.ExpiresAt)
         {
+            return;
+        }
+
+        // The gateway closes the transaction at the order's deadline (vnp_ExpireDate), so its first answer past the
+        // deadline is final. While it cannot answer (down, circuit open), a customer who paid just before the deadline
+        // is only seen by asking again, so polling goes on until the holds' grace ends too. A late IPN is still taken.
+        if (answered || now >= State.ExpiresAt + options.HoldGrace)
+        {
+            if (!answered)
+            {
+                LogPollingAbandoned(logger, PaymentId, State.OrderId);
+            }
+
             await StopPollingAsync();
         }
     }
@@ -138,7 +153,19 @@ public sealed partial class PaymentGrain(
             {
                 // Late or out of order (a failure after the success, another transaction): kept for the record only.
                 Record(report, applied: false);
+                if (report.IsSuccess)
+                {
+                    LogSecondSuccess(logger, PaymentId, State.OrderId, State.TransactionNo, report.TransactionNo);
+                }
+
                 await payment.WriteStateAsync();
+            }
+
+            // The success was recorded but the order never heard of it (a crash or failure in between): tell it now,
+            // as the gateway repeats its call until answered.
+            if (!State.OrderConfirmed)
+            {
+                await ConfirmOrderAsync();
             }
 
             return PaymentReportOutcome.AlreadyConfirmed;
@@ -150,6 +177,11 @@ public sealed partial class PaymentGrain(
             if (isNew)
             {
                 Record(report, applied: true);
+                if (report.IsHeldAsSuspicious)
+                {
+                    LogHeldAsSuspicious(logger, PaymentId, State.OrderId, report.TransactionNo);
+                }
+
                 await payment.WriteStateAsync();
             }
 
@@ -174,28 +206,40 @@ public sealed partial class PaymentGrain(
         State.UpdatedAt = recorded.ReceivedAt;
     }
 
-    /// <summary>Tells the order; on failure the poll reminder (registered again if polling had ended) tells it later.</summary>
+    /// <summary>
+    /// Tells the order. If the order cannot hear it, whatever the reason, the poll reminder (registered again if
+    /// polling had ended) tells it later; if even that cannot be registered, the caller fails and the gateway repeats
+    /// its call.
+    /// </summary>
     private async Task ConfirmOrderAsync()
     {
+        PaymentConfirmation confirmation;
         try
         {
-            var confirmation = await GrainFactory.GetGrain<IOrderGrain>(State.OrderId)
+            confirmation = await GrainFactory.GetGrain<IOrderGrain>(State.OrderId)
                 .ConfirmPayment(new ConfirmPayment(PaymentId, State.TransactionNo!, State.Amount, State.PaidAt!.Value));
-            if (confirmation == PaymentConfirmation.RefundRequired)
-            {
-                LogRefundRequired(logger, PaymentId, State.OrderId);
-            }
-
-            State.OrderConfirmed = true;
-            State.UpdatedAt = time.GetUtcNow();
-            await payment.WriteStateAsync();
-            await StopPollingAsync();
         }
-        catch (Exception exception) when (exception is not InconsistentStateException)
+        catch (Exception exception)
         {
             LogConfirmFailed(logger, exception, PaymentId, State.OrderId);
             await RegisterOrUpdateReminder(Poll, options.PaymentPollInterval, options.PaymentPollInterval);
+            return;
         }
+
+        switch (confirmation)
+        {
+            case PaymentConfirmation.RefundRequired:
+                LogRefundRequired(logger, PaymentId, State.OrderId);
+                break;
+            case PaymentConfirmation.UnknownOrder:
+                LogUnknownOrder(logger, PaymentId, State.OrderId, State.TransactionNo);
+                break;
+        }
+
+        State.OrderConfirmed = true;
+        State.UpdatedAt = time.GetUtcNow();
+        await payment.WriteStateAsync();
+        await StopPollingAsync();
     }
 
     private async Task StopPollingAsync()
@@ -219,4 +263,24 @@ public sealed partial class PaymentGrain(
 
     [LoggerMessage(203, LogLevel.Warning, "Payment {PaymentId} succeeded after order {OrderId} had ended unpaid: a refund was requested.")]
     private static partial void LogRefundRequired(ILogger logger, string paymentId, string orderId);
+
+    [LoggerMessage(204, LogLevel.Warning,
+        "Payment {PaymentId} of order {OrderId} is still pending past its deadline and the gateway could not be asked since; polling ended. Check it with the gateway.",
+        EventName = "PaymentPollingAbandoned")]
+    private static partial void LogPollingAbandoned(ILogger logger, string paymentId, string orderId);
+
+    [LoggerMessage(205, LogLevel.Error,
+        "Payment {PaymentId} of order {OrderId} was paid by transaction {FirstTransactionNo} and again by {SecondTransactionNo}; the second was recorded, not applied: refund it by hand.",
+        EventName = "PaymentSecondSuccess")]
+    private static partial void LogSecondSuccess(ILogger logger, string paymentId, string orderId, string? firstTransactionNo, string secondTransactionNo);
+
+    [LoggerMessage(206, LogLevel.Error,
+        "Payment {PaymentId} of order {OrderId}: the gateway took the money in transaction {TransactionNo} but holds it as suspected fraud; the order stays unpaid. Review it with the gateway.",
+        EventName = "PaymentHeldAsSuspicious")]
+    private static partial void LogHeldAsSuspicious(ILogger logger, string paymentId, string orderId, string transactionNo);
+
+    [LoggerMessage(207, LogLevel.Error,
+        "Payment {PaymentId} succeeded (transaction {TransactionNo}) for order {OrderId}, which does not exist: refund it by hand.",
+        EventName = "PaymentForUnknownOrder")]
+    private static partial void LogUnknownOrder(ILogger logger, string paymentId, string orderId, string? transactionNo);
 }

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Payments.VnPay;
 using Polly;
@@ -127,12 +128,18 @@ public sealed partial class VnPayGateway : IPaymentGateway, IDisposable
             throw new PaymentGatewayException($"The gateway's status API answered HTTP {(int)message.StatusCode}.");
         }
 
-        var response = await message.Content.ReadFromJsonAsync(VnPayJsonContext.Default.VnPayQueryResponse, cancellationToken)
-            ?? throw new PaymentGatewayException("The gateway's status API answered nothing.");
+        var response = await ReadResponseAsync(message, cancellationToken);
         if (!response.IsSignedBy(_options.HashSecret))
         {
             LogBadResponseChecksum(_logger, lookup.PaymentId);
             throw new PaymentGatewayException("The gateway's status answer has a bad checksum.");
+        }
+
+        // A signed answer about another payment or merchant (replayed, or crossed by a proxy) says nothing about this one.
+        if (response.ResponseCode == QueryResponseCodes.Success && (response.TxnRef != lookup.PaymentId || response.TmnCode != _options.TmnCode))
+        {
+            LogMismatchedResponse(_logger, lookup.PaymentId, response.TxnRef, response.TmnCode);
+            throw new PaymentGatewayException("The gateway's status answer is about another payment.");
         }
 
         return response.ResponseCode switch
@@ -140,6 +147,20 @@ public sealed partial class VnPayGateway : IPaymentGateway, IDisposable
             QueryResponseCodes.Success or QueryResponseCodes.TransactionNotFound => response,
             _ => throw new PaymentGatewayException($"The gateway's status API answered {response.ResponseCode}: {response.Message}."),
         };
+    }
+
+    /// <summary>Anything but the documented JSON (an HTML page from a proxy, say) is the gateway failing, like an HTTP error.</summary>
+    private static async Task<VnPayQueryResponse> ReadResponseAsync(HttpResponseMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await message.Content.ReadFromJsonAsync(VnPayJsonContext.Default.VnPayQueryResponse, cancellationToken)
+                ?? throw new PaymentGatewayException("The gateway's status API answered nothing.");
+        }
+        catch (Exception exception) when (exception is JsonException or NotSupportedException)
+        {
+            throw new PaymentGatewayException("The gateway's status API answered something other than its JSON.", exception);
+        }
     }
 
     /// <summary>A finished transaction as a report; null while there is none (not found yet, or still pending).</summary>
@@ -203,4 +224,7 @@ public sealed partial class VnPayGateway : IPaymentGateway, IDisposable
 
     [LoggerMessage(302, LogLevel.Warning, "Security: a status answer for payment {PaymentId} had a bad checksum; it was ignored.")]
     private static partial void LogBadResponseChecksum(ILogger logger, string paymentId);
+
+    [LoggerMessage(303, LogLevel.Warning, "Security: the status answer for payment {PaymentId} was about payment {AnsweredTxnRef} of merchant {AnsweredTmnCode}; it was ignored.")]
+    private static partial void LogMismatchedResponse(ILogger logger, string paymentId, string? answeredTxnRef, string? answeredTmnCode);
 }

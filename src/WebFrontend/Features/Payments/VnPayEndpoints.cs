@@ -92,10 +92,16 @@ public static partial class VnPayEndpoints
             ApiJson.Context.PaymentReturnResponse);
     }
 
-    /// <summary>A repeated parameter could be read two ways, so it never passes; otherwise the checksum decides.</summary>
+    /// <summary>
+    /// A parameter that could be read two ways never passes: a repeated one, or one spelled <c>VNP_…</c>, which the
+    /// checksum leaves out but a case-insensitive lookup would read. Otherwise the checksum decides.
+    /// </summary>
     private static bool IsSigned(IQueryCollection query, VnPayOptions options)
-        => query.All(p => p.Value.Count == 1)
+        => query.All(p => p.Value.Count == 1 && !IsMisspelledGatewayField(p.Key))
            && VnPaySignature.VerifyQuery(options.HashSecret, query.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value.ToString())), query[VnPayFields.SecureHash]);
+
+    private static bool IsMisspelledGatewayField(string key)
+        => key.StartsWith(VnPayFields.Prefix, StringComparison.OrdinalIgnoreCase) && !key.StartsWith(VnPayFields.Prefix, StringComparison.Ordinal);
 
     private static string? NullIfEmpty(StringValues value) => StringValues.IsNullOrEmpty(value) ? null : value.ToString();
 
