@@ -182,15 +182,22 @@ public sealed partial class VnPayGateway : IPaymentGateway, IDisposable
             .Handle<HttpRequestException>()
             .Handle<PaymentGatewayException>()
             .Handle<Polly.Timeout.TimeoutRejectedException>();
-        return new ResiliencePipelineBuilder { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = _time };
+
+        // Polly's retry takes at least one retry; MaxRetries = 0 means no retry strategy at all.
+        if (_options.MaxRetries > 0)
+        {
+            pipeline.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = failures,
                 MaxRetryAttempts = _options.MaxRetries,
                 Delay = _options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-            })
+            });
+        }
+
+        return pipeline
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 ShouldHandle = failures,
