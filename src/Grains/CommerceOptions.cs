@@ -27,4 +27,12 @@ public sealed class CommerceOptions
 
     /// <summary>How long a request may stay in flight under a key before a retry may take over (its front end died).</summary>
     public TimeSpan IdempotencyInFlightLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Why these settings cannot work, or null: every period positive, the poll and sweep at least a second.</summary>
+    public string? Problem()
+        => PaymentWindow <= TimeSpan.Zero || HoldGrace < TimeSpan.Zero || IdempotencyRetention <= TimeSpan.Zero || IdempotencyInFlightLease <= TimeSpan.Zero
+            ? "Commerce: PaymentWindow, IdempotencyRetention and IdempotencyInFlightLease are positive; HoldGrace is not negative."
+            : ExpiryCheckPeriod < TimeSpan.FromSeconds(1) || PaymentPollInterval < TimeSpan.FromSeconds(1)
+                ? "Commerce: ExpiryCheckPeriod and PaymentPollInterval are at least one second (reminder periods)."
+                : string.IsNullOrWhiteSpace(Currency) ? "Commerce: Currency is an ISO 4217 code." : null;
 }

@@ -1,36 +1,52 @@
-using Grains.Persistence;
+using System.Net;
+using Grains.Persistence.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Runtime.Cluster;
-using Runtime.Hosting;
+using Orleans.Configuration;
+using Orleans.Dashboard;
 
-// One silo. With ConnectionStrings__Postgres set, it joins the cluster that database coordinates (state, reminders,
-// membership and partition leases in PostgreSQL; grain transport on Cluster__Port); without it, it runs alone with
-// in-memory storage and says loudly that nothing is durable.
+// One silo. With ConnectionStrings__Postgres set it joins the cluster that database coordinates (membership,
+// reminders and state in PostgreSQL, migrated at start); without it, it runs alone on in-memory storage and says
+// loudly that nothing is durable.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.ClearProviders();
 builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
 
-var silo = builder.Services.AddSilo();
-builder.Services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
-builder.Services.AddOptions<ClusterOptions>().Bind(builder.Configuration.GetSection(ClusterOptions.SectionName));
-
 var connectionString = builder.Configuration.GetConnectionString("Postgres");
-if (string.IsNullOrWhiteSpace(connectionString))
+builder.UseOrleans(silo =>
 {
-    silo.UseInMemoryStorage();
-}
-else
-{
-    silo.UsePostgres(connectionString);
-}
-
-silo.AddCommerce(builder.Configuration);
+    silo.Configure<ClusterOptions>(builder.Configuration.GetSection("Cluster"));
+    silo.Configure<SiloOptions>(options => options.SiloName = builder.Configuration["Silo:Name"] ?? Environment.MachineName);
+    var endpoints = builder.Configuration.GetSection("Endpoints");
+    silo.ConfigureEndpoints(
+        IPAddress.Parse(endpoints["AdvertisedIPAddress"] ?? "127.0.0.1"),
+        endpoints.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
+        endpoints.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
+        listenOnAnyHostAddress: endpoints.GetValue("ListenOnAnyHostAddress", false));
+    silo.Configure<ReminderOptions>(builder.Configuration.GetSection("Reminders"));
+    silo.Configure<GrainCollectionOptions>(builder.Configuration.GetSection("GrainCollection"));
+    silo.UseFastFailureDetection();
+    silo.AddCommerce();
+    silo.AddDashboard();
+    if (string.IsNullOrWhiteSpace(connectionString))
+    {
+        silo.UseInMemory();
+    }
+    else
+    {
+        silo.UsePostgres(connectionString);
+    }
+});
 
 var host = builder.Build();
+if (string.IsNullOrWhiteSpace(connectionString))
+{
+    host.Services.GetRequiredService<ILogger<Program>>().LogWarning("No ConnectionStrings:Postgres: this silo runs alone on in-memory storage; nothing is durable.");
+}
 
-// Payment settings are checked at start, not at the first order.
-host.Services.GetRequiredService<Grains.Payments.VnPayOptions>().Validate();
 await host.RunAsync();
+
+/// <summary>The silo's entry point, named for its logs.</summary>
+public partial class Program;

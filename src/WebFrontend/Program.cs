@@ -13,7 +13,7 @@ using WebFrontend.Idempotency;
 // The HTTP front end. Without a database it hosts one silo in process on in-memory storage (the README's run
 // command); with ConnectionStrings__Postgres it is a client of the silo cluster on that database.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Services.AddOptions<FrontendOptions>().Bind(builder.Configuration.GetSection(FrontendOptions.SectionName));
+builder.Services.AddOptions<FrontendOptions>().BindConfiguration(FrontendOptions.SectionName).ValidateOnStart();
 builder.Services.ConfigureHttpJsonOptions(options =>
 {
     options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Context);
@@ -38,6 +38,12 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseMiddleware<GrainCallContextMiddleware>();
+if (app.Configuration.IsClusterClient())
+{
+    app.UseMiddleware<ClusterGateMiddleware>();
+}
+
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapOpenApi();
@@ -49,11 +55,12 @@ if (app.Environment.IsDevelopment())
 app.MapHealthEndpoints();
 var api = app.MapGroup("/api/v1").AddEndpointFilter<QueryParameterFilter>();
 api.MapTokenEndpoints();
-api.MapProductEndpoints();
-api.MapOrderEndpoints();
-api.MapWalletEndpoints();
-api.MapClusterEndpoints();
-app.MapVnPayEndpoints();
+var grainApi = api.MapGroup("").WithMetadata(new RequiresCluster());
+grainApi.MapProductEndpoints();
+grainApi.MapOrderEndpoints();
+grainApi.MapWalletEndpoints();
+grainApi.MapClusterEndpoints();
+app.MapGroup("").WithMetadata(new RequiresCluster()).MapVnPayEndpoints();
 
 await app.RunAsync();
 

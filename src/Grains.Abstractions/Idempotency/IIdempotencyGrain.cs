@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Runtime;
 
 namespace Grains.Idempotency;
 
@@ -8,22 +7,26 @@ namespace Grains.Idempotency;
 /// and, once it has finished, its response, so a retry gets the first response instead of running again.
 /// Keyed by <see cref="IdempotencyKeys.GrainKey"/>.
 /// </summary>
-[GrainType("idempotency")]
+[Alias("commerce.idempotency")]
 public interface IIdempotencyGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Decides what a request with this key does: run (and the key is now in flight), replay the stored response,
     /// or stop (different request under the same key; or the first one still running after <paramref name="waitForInFlight"/>).
     /// </summary>
+    [Alias("begin")]
     Task<IdempotencyDecision> Begin(string fingerprint, TimeSpan waitForInFlight);
 
     /// <summary>Stores the response of the request that ran.</summary>
+    [Alias("complete")]
     Task Complete(string fingerprint, StoredResponse response);
 
     /// <summary>The request that ran failed in a way worth retrying: forget it, so a retry runs again.</summary>
+    [Alias("abandon")]
     Task Abandon(string fingerprint);
 }
 
+[GenerateSerializer, Alias("commerce.IdempotencyDecisionKind")]
 public enum IdempotencyDecisionKind
 {
     Proceed,
@@ -32,9 +35,15 @@ public enum IdempotencyDecisionKind
     FingerprintMismatch,
 }
 
-public sealed record IdempotencyDecision(IdempotencyDecisionKind Kind, StoredResponse? Response);
+[GenerateSerializer, Immutable, Alias("commerce.IdempotencyDecision")]
+public sealed record IdempotencyDecision([property: Id(0)] IdempotencyDecisionKind Kind, [property: Id(1)] StoredResponse? Response);
 
-public sealed record StoredResponse(int StatusCode, string? ContentType, string Body, ImmutableDictionary<string, string> Headers);
+[GenerateSerializer, Immutable, Alias("commerce.StoredResponse")]
+public sealed record StoredResponse(
+    [property: Id(0)] int StatusCode,
+    [property: Id(1)] string? ContentType,
+    [property: Id(2)] string Body,
+    [property: Id(3)] ImmutableDictionary<string, string> Headers);
 
 public static class IdempotencyKeys
 {

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Runtime;
 
 namespace Grains.Orders;
 
@@ -7,28 +6,40 @@ namespace Grains.Orders;
 /// One order, keyed by its id. <see cref="Place"/> is the saga that creates it: all or nothing across the products'
 /// stock and the coupon (case C11). An order unpaid by its deadline expires and gives its stock back (case C16).
 /// </summary>
-[GrainType("order")]
+[Alias("commerce.order")]
 public interface IOrderGrain : IGrainWithStringKey
 {
     /// <summary>Creates the order; placing an order id that exists answers <see cref="PlacementStatus.AlreadyExists"/> with it.</summary>
+    [Alias("place")]
     Task<OrderPlacement> Place(PlaceOrder command);
 
+    [Alias("get")]
     Task<OrderView?> Get();
 
+    [Alias("cancel")]
     Task<OrderChange> Cancel();
 
     /// <summary>
     /// The order's payment succeeded at the gateway. An unpaid order becomes paid (once, with its <c>order.paid</c>
     /// event); an order that already ended unpaid stays so and asks for a refund (once). Repeats answer the same.
     /// </summary>
+    [Alias("confirm-payment")]
     Task<PaymentConfirmation> ConfirmPayment(ConfirmPayment command);
 }
 
 /// <param name="ClientIp">The customer's address, which the payment gateway wants to see.</param>
-public sealed record PlaceOrder(string CustomerId, string CustomerName, ImmutableArray<OrderLineRequest> Lines, string? CouponCode, string ClientIp = "127.0.0.1");
+[GenerateSerializer, Immutable, Alias("commerce.PlaceOrder")]
+public sealed record PlaceOrder(
+    [property: Id(0)] string CustomerId,
+    [property: Id(1)] string CustomerName,
+    [property: Id(2)] ImmutableArray<OrderLineRequest> Lines,
+    [property: Id(3)] string? CouponCode,
+    [property: Id(4)] string ClientIp = "127.0.0.1");
 
-public sealed record OrderLineRequest(string ProductId, int Quantity);
+[GenerateSerializer, Immutable, Alias("commerce.OrderLineRequest")]
+public sealed record OrderLineRequest([property: Id(0)] string ProductId, [property: Id(1)] int Quantity);
 
+[GenerateSerializer, Alias("commerce.OrderStatus")]
 public enum OrderStatus
 {
     PendingPayment,
@@ -39,27 +50,41 @@ public enum OrderStatus
     Refunded,
 }
 
-public sealed record OrderLine(string ProductId, string ProductName, int Quantity, long UnitPrice, long LineTotal);
+[GenerateSerializer, Immutable, Alias("commerce.OrderLine")]
+public sealed record OrderLine(
+    [property: Id(0)] string ProductId,
+    [property: Id(1)] string ProductName,
+    [property: Id(2)] int Quantity,
+    [property: Id(3)] long UnitPrice,
+    [property: Id(4)] long LineTotal);
 
+[GenerateSerializer, Immutable, Alias("commerce.OrderView")]
 public sealed record OrderView(
-    string Id,
-    string CustomerId,
-    string CustomerName,
-    OrderStatus Status,
-    ImmutableArray<OrderLine> Items,
-    long Subtotal,
-    long Discount,
-    long Total,
-    string Currency,
-    string? CouponCode,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt,
-    long Version,
-    OrderPayment? Payment);
+    [property: Id(0)] string Id,
+    [property: Id(1)] string CustomerId,
+    [property: Id(2)] string CustomerName,
+    [property: Id(3)] OrderStatus Status,
+    [property: Id(4)] ImmutableArray<OrderLine> Items,
+    [property: Id(5)] long Subtotal,
+    [property: Id(6)] long Discount,
+    [property: Id(7)] long Total,
+    [property: Id(8)] string Currency,
+    [property: Id(9)] string? CouponCode,
+    [property: Id(10)] DateTimeOffset CreatedAt,
+    [property: Id(11)] DateTimeOffset ExpiresAt,
+    [property: Id(12)] long Version,
+    [property: Id(13)] OrderPayment? Payment);
 
 /// <summary>The order's payment as the order knows it: enough to show it without asking the payment.</summary>
-public sealed record OrderPayment(string Id, string PayUrl, OrderPaymentStatus Status, string? TransactionNo, DateTimeOffset? PaidAt);
+[GenerateSerializer, Immutable, Alias("commerce.OrderPayment")]
+public sealed record OrderPayment(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string PayUrl,
+    [property: Id(2)] OrderPaymentStatus Status,
+    [property: Id(3)] string? TransactionNo,
+    [property: Id(4)] DateTimeOffset? PaidAt);
 
+[GenerateSerializer, Alias("commerce.OrderPaymentStatus")]
 public enum OrderPaymentStatus
 {
     /// <summary>Waiting for the customer to pay.</summary>
@@ -75,6 +100,7 @@ public enum OrderPaymentStatus
     Closed,
 }
 
+[GenerateSerializer, Alias("commerce.PlacementStatus")]
 public enum PlacementStatus
 {
     Placed,
@@ -92,8 +118,15 @@ public enum PlacementStatus
 /// The saga's outcome: the order when placed (or already there); otherwise what stopped it (the product ids out of
 /// stock or unknown, or the coupon's problem), with nothing left held.
 /// </summary>
-public sealed record OrderPlacement(PlacementStatus Status, OrderView? Order, ImmutableArray<string> ProductIds, string? Problem, TimeSpan? RetryAfter = null);
+[GenerateSerializer, Immutable, Alias("commerce.OrderPlacement")]
+public sealed record OrderPlacement(
+    [property: Id(0)] PlacementStatus Status,
+    [property: Id(1)] OrderView? Order,
+    [property: Id(2)] ImmutableArray<string> ProductIds,
+    [property: Id(3)] string? Problem,
+    [property: Id(4)] TimeSpan? RetryAfter = null);
 
+[GenerateSerializer, Alias("commerce.OrderChangeStatus")]
 public enum OrderChangeStatus
 {
     Done,
@@ -101,10 +134,17 @@ public enum OrderChangeStatus
     InvalidState,
 }
 
-public sealed record OrderChange(OrderChangeStatus Status, OrderView? Order);
+[GenerateSerializer, Immutable, Alias("commerce.OrderChange")]
+public sealed record OrderChange([property: Id(0)] OrderChangeStatus Status, [property: Id(1)] OrderView? Order);
 
-public sealed record ConfirmPayment(string PaymentId, string TransactionNo, long Amount, DateTimeOffset PaidAt);
+[GenerateSerializer, Immutable, Alias("commerce.ConfirmPayment")]
+public sealed record ConfirmPayment(
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] string TransactionNo,
+    [property: Id(2)] long Amount,
+    [property: Id(3)] DateTimeOffset PaidAt);
 
+[GenerateSerializer, Alias("commerce.PaymentConfirmation")]
 public enum PaymentConfirmation
 {
     /// <summary>The order was unpaid and is now PAID.</summary>

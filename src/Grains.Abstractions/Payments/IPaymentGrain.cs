@@ -1,5 +1,3 @@
-using Runtime;
-
 namespace Grains.Payments;
 
 /// <summary>
@@ -8,25 +6,37 @@ namespace Grains.Payments;
 /// tells its order once it succeeds. Every report is deduplicated on its transaction number and outcome, and a report
 /// that no longer fits (a failure after success, a repeat) is recorded and ignored (cases C10 and C16).
 /// </summary>
-[GrainType("payment")]
+[Alias("commerce.payment")]
 public interface IPaymentGrain : IGrainWithStringKey
 {
     /// <summary>Opens the payment for an order and answers its pay URL; opening it again for the same order answers the same.</summary>
+    [Alias("open")]
     Task<PaymentOpened> Open(OpenPayment command);
 
     /// <summary>The order's saga failed after opening the payment: the payment is forgotten (saga compensation).</summary>
+    [Alias("discard")]
     Task Discard(string orderId);
 
+    [Alias("get")]
     Task<PaymentView?> Get();
 
     /// <summary>A report from the gateway whose checksum the caller has verified.</summary>
+    [Alias("report")]
     Task<PaymentReportOutcome> Report(PaymentReport report);
 }
 
-public sealed record OpenPayment(string OrderId, long Amount, string Currency, DateTimeOffset ExpiresAt, string ClientIp);
+[GenerateSerializer, Immutable, Alias("commerce.OpenPayment")]
+public sealed record OpenPayment(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] long Amount,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] DateTimeOffset ExpiresAt,
+    [property: Id(4)] string ClientIp);
 
-public sealed record PaymentOpened(string PaymentId, string PayUrl);
+[GenerateSerializer, Immutable, Alias("commerce.PaymentOpened")]
+public sealed record PaymentOpened([property: Id(0)] string PaymentId, [property: Id(1)] string PayUrl);
 
+[GenerateSerializer, Alias("commerce.PaymentReportSource")]
 public enum PaymentReportSource
 {
     /// <summary>The gateway called us (IPN).</summary>
@@ -41,14 +51,15 @@ public enum PaymentReportSource
 /// when the gateway's amount was not a whole one. Success is response code 00 with transaction status 00; code 07 is
 /// money taken but held by the gateway as suspected fraud, which is not a success until the gateway says so.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("commerce.PaymentReport")]
 public sealed record PaymentReport(
-    string TransactionNo,
-    long? Amount,
-    string ResponseCode,
-    string TransactionStatus,
-    string? BankCode,
-    string? PayDate,
-    PaymentReportSource Source)
+    [property: Id(0)] string TransactionNo,
+    [property: Id(1)] long? Amount,
+    [property: Id(2)] string ResponseCode,
+    [property: Id(3)] string TransactionStatus,
+    [property: Id(4)] string? BankCode,
+    [property: Id(5)] string? PayDate,
+    [property: Id(6)] PaymentReportSource Source)
 {
     public bool IsSuccess => ResponseCode == "00" && TransactionStatus == "00";
 
@@ -56,6 +67,7 @@ public sealed record PaymentReport(
 }
 
 /// <summary>How a report was taken; the IPN endpoint answers 00, 01, 04 and 02 for these.</summary>
+[GenerateSerializer, Alias("commerce.PaymentReportOutcome")]
 public enum PaymentReportOutcome
 {
     Recorded,
@@ -64,22 +76,24 @@ public enum PaymentReportOutcome
     AlreadyConfirmed,
 }
 
+[GenerateSerializer, Alias("commerce.PaymentStatus")]
 public enum PaymentStatus
 {
     Pending,
     Succeeded,
 }
 
+[GenerateSerializer, Immutable, Alias("commerce.PaymentView")]
 public sealed record PaymentView(
-    string Id,
-    string OrderId,
-    PaymentStatus Status,
-    long Amount,
-    string Currency,
-    string PayUrl,
-    string? TransactionNo,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt,
-    DateTimeOffset? PaidAt,
-    bool OrderConfirmed,
-    int ReportCount);
+    [property: Id(0)] string Id,
+    [property: Id(1)] string OrderId,
+    [property: Id(2)] PaymentStatus Status,
+    [property: Id(3)] long Amount,
+    [property: Id(4)] string Currency,
+    [property: Id(5)] string PayUrl,
+    [property: Id(6)] string? TransactionNo,
+    [property: Id(7)] DateTimeOffset CreatedAt,
+    [property: Id(8)] DateTimeOffset ExpiresAt,
+    [property: Id(9)] DateTimeOffset? PaidAt,
+    [property: Id(10)] bool OrderConfirmed,
+    [property: Id(11)] int ReportCount);

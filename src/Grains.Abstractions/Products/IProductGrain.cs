@@ -1,5 +1,3 @@
-using Runtime;
-
 namespace Grains.Products;
 
 /// <summary>
@@ -10,43 +8,54 @@ namespace Grains.Products;
 /// A reservation is a hold for an order that lasts until the order is paid (committed), cancelled or expired
 /// (released), or until its hold time passes: a saga that died midway gives its stock back on its own.
 /// </remarks>
-[GrainType("product")]
+[Alias("commerce.product")]
 public interface IProductGrain : IGrainWithStringKey
 {
+    [Alias("get")]
     Task<ProductDetails?> Get();
 
+    [Alias("create")]
     Task<ProductWrite> Create(NewProduct product);
 
     /// <summary>Changes name and price if the product is still at <paramref name="expectedVersion"/>.</summary>
+    [Alias("update")]
     Task<ProductWrite> Update(ProductChanges changes, long expectedVersion);
 
     /// <summary>Adds or removes available units; never below zero.</summary>
+    [Alias("adjust-stock")]
     Task<ProductWrite> AdjustStock(int delta, string reason);
 
     /// <summary>Holds units for an order until <paramref name="holdUntil"/>. Retrying with the same order id holds nothing more.</summary>
+    [Alias("reserve")]
     Task<ReservationOutcome> Reserve(string orderId, int quantity, DateTimeOffset holdUntil);
 
     /// <summary>Returns an order's held units to the available stock; a no-op for an unknown or committed hold.</summary>
+    [Alias("release")]
     Task Release(string orderId);
 
     /// <summary>Turns an order's hold into a sale (its payment succeeded); the units never come back.</summary>
+    [Alias("commit")]
     Task Commit(string orderId);
 }
 
-public sealed record NewProduct(string Name, long Price, int Stock);
+[GenerateSerializer, Immutable, Alias("commerce.NewProduct")]
+public sealed record NewProduct([property: Id(0)] string Name, [property: Id(1)] long Price, [property: Id(2)] int Stock);
 
-public sealed record ProductChanges(string Name, long Price);
+[GenerateSerializer, Immutable, Alias("commerce.ProductChanges")]
+public sealed record ProductChanges([property: Id(0)] string Name, [property: Id(1)] long Price);
 
 /// <summary>A product as the API shows it. <see cref="Version"/> changes with every change, stock included.</summary>
+[GenerateSerializer, Immutable, Alias("commerce.ProductDetails")]
 public sealed record ProductDetails(
-    string Id,
-    string Name,
-    long Price,
-    int StockAvailable,
-    long Version,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] long Price,
+    [property: Id(3)] int StockAvailable,
+    [property: Id(4)] long Version,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] DateTimeOffset UpdatedAt);
 
+[GenerateSerializer, Alias("commerce.ProductWriteStatus")]
 public enum ProductWriteStatus
 {
     Done,
@@ -57,8 +66,10 @@ public enum ProductWriteStatus
 }
 
 /// <summary>The outcome of a change, with the product as it is after it (or as it is, when refused).</summary>
-public sealed record ProductWrite(ProductWriteStatus Status, ProductDetails? Product);
+[GenerateSerializer, Immutable, Alias("commerce.ProductWrite")]
+public sealed record ProductWrite([property: Id(0)] ProductWriteStatus Status, [property: Id(1)] ProductDetails? Product);
 
+[GenerateSerializer, Alias("commerce.ReservationStatus")]
 public enum ReservationStatus
 {
     Reserved,
@@ -68,7 +79,12 @@ public enum ReservationStatus
 }
 
 /// <summary>A reservation's outcome, with the product's name and unit price at that moment (what the order charges).</summary>
-public sealed record ReservationOutcome(ReservationStatus Status, string ProductName, long UnitPrice, int StockAvailable)
+[GenerateSerializer, Immutable, Alias("commerce.ReservationOutcome")]
+public sealed record ReservationOutcome(
+    [property: Id(0)] ReservationStatus Status,
+    [property: Id(1)] string ProductName,
+    [property: Id(2)] long UnitPrice,
+    [property: Id(3)] int StockAvailable)
 {
     public bool Holds => Status is ReservationStatus.Reserved or ReservationStatus.AlreadyReserved;
 }

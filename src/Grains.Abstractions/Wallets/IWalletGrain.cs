@@ -1,24 +1,31 @@
-using Runtime;
-
 namespace Grains.Wallets;
 
 /// <summary>
 /// One user's wallet, keyed by user id. Each movement carries a reference that is applied at most once per wallet,
 /// whatever the idempotency key of the request; the balance never goes below zero (case C20).
 /// </summary>
-[GrainType("wallet")]
+[Alias("commerce.wallet")]
 public interface IWalletGrain : IGrainWithStringKey
 {
+    [Alias("get")]
     Task<WalletView?> Get();
 
     /// <summary>Adds money, creating the wallet on its first credit.</summary>
+    [Alias("credit")]
     Task<WalletMovement> Credit(long amount, string reference);
 
+    [Alias("debit")]
     Task<WalletMovement> Debit(long amount, string reference);
 }
 
-public sealed record WalletView(string UserId, long Balance, string Currency, long Version);
+[GenerateSerializer, Immutable, Alias("commerce.WalletView")]
+public sealed record WalletView(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] long Balance,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] long Version);
 
+[GenerateSerializer, Alias("commerce.WalletMovementStatus")]
 public enum WalletMovementStatus
 {
     Applied,
@@ -30,4 +37,5 @@ public enum WalletMovementStatus
     ReferenceConflict,
 }
 
-public sealed record WalletMovement(WalletMovementStatus Status, WalletView? Wallet);
+[GenerateSerializer, Immutable, Alias("commerce.WalletMovement")]
+public sealed record WalletMovement([property: Id(0)] WalletMovementStatus Status, [property: Id(1)] WalletView? Wallet);

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grains.Idempotency;
+using Grains.Persistence.Storage;
 using Npgsql;
 using NpgsqlTypes;
-using Runtime.Storage;
 
 namespace Grains.Persistence.Stores;
 
@@ -15,9 +15,9 @@ internal sealed class IdempotencyStateStore(NpgsqlDataSource dataSource) : IGrai
 {
     private const string KeyCondition = "user_id = $1 AND idempotency_key = $2";
 
-    public async Task<StoredState<IdempotencyState>?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
+    public async Task<StoredState<IdempotencyState>?> ReadAsync(string grainKey, CancellationToken cancellationToken)
     {
-        var (userId, idempotencyKey) = IdempotencyKeys.Split(key.GrainKey);
+        var (userId, idempotencyKey) = IdempotencyKeys.Split(grainKey);
         await using var command = dataSource.CreateCommand($"SELECT fingerprint, completed, started_at, completed_at, response::text, etag FROM idempotency_keys WHERE {KeyCondition}");
         command.Parameters.Add(new NpgsqlParameter { Value = userId });
         command.Parameters.Add(new NpgsqlParameter { Value = idempotencyKey });
@@ -38,49 +38,57 @@ internal sealed class IdempotencyStateStore(NpgsqlDataSource dataSource) : IGrai
         return new StoredState<IdempotencyState>(state, reader.GetInt64(5));
     }
 
-    public async Task<long> WriteAsync(GrainStateKey key, int partition, IdempotencyState state, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
+    public async Task<long> WriteAsync(string grainKey, IdempotencyState state, long? expectedEtag, CancellationToken cancellationToken)
     {
-        var (userId, idempotencyKey) = IdempotencyKeys.Split(key.GrainKey);
+        var (userId, idempotencyKey) = IdempotencyKeys.Split(grainKey);
         var response = state.Response is { } stored ? JsonSerializer.Serialize(stored, StoredResponseJson.Default.StoredResponse) : null;
         var completedAt = state.Completed ? state.CompletedAt : (DateTimeOffset?)null;
-        await using var command = expectedEtag is null
+        await using (var command = expectedEtag is null
             ? dataSource.CreateCommand(
-                $"INSERT INTO idempotency_keys (user_id, idempotency_key, fingerprint, completed, started_at, completed_at, response, partition, etag) SELECT $1, $2, $3, $4, $5, $6, $7, $8, 1 {PostgresFence.Condition(fence, 9, "WHERE")} ON CONFLICT DO NOTHING")
+                "INSERT INTO idempotency_keys (user_id, idempotency_key, fingerprint, completed, started_at, completed_at, response, etag) VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT DO NOTHING")
             : dataSource.CreateCommand(
-                $"UPDATE idempotency_keys SET fingerprint = $3, completed = $4, started_at = $5, completed_at = $6, response = $7, etag = etag + 1 WHERE {KeyCondition} AND etag = $8 {PostgresFence.Condition(fence, 9)}");
-        command.Parameters.Add(new NpgsqlParameter { Value = userId });
-        command.Parameters.Add(new NpgsqlParameter { Value = idempotencyKey });
-        command.Parameters.Add(new NpgsqlParameter { Value = state.Fingerprint ?? "" });
-        command.Parameters.Add(new NpgsqlParameter { Value = state.Completed });
-        command.Parameters.Add(new NpgsqlParameter { Value = state.StartedAt });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)completedAt ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)response ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter { Value = expectedEtag is null ? partition : expectedEtag.Value });
-        PostgresFence.AddParameters(command.Parameters, fence, partition);
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+                $"UPDATE idempotency_keys SET fingerprint = $3, completed = $4, started_at = $5, completed_at = $6, response = $7, etag = etag + 1 WHERE {KeyCondition} AND etag = $8"))
         {
-            return (expectedEtag ?? 0) + 1;
+            command.Parameters.Add(new NpgsqlParameter { Value = userId });
+            command.Parameters.Add(new NpgsqlParameter { Value = idempotencyKey });
+            command.Parameters.Add(new NpgsqlParameter { Value = state.Fingerprint ?? "" });
+            command.Parameters.Add(new NpgsqlParameter { Value = state.Completed });
+            command.Parameters.Add(new NpgsqlParameter { Value = state.StartedAt });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)completedAt ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)response ?? DBNull.Value });
+            if (expectedEtag is { } etag)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = etag });
+            }
+
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            {
+                return (expectedEtag ?? 0) + 1;
+            }
         }
 
-        throw PostgresFence.Conflict(key, partition, expectedEtag, await CurrentEtagAsync(userId, idempotencyKey).ConfigureAwait(false), fence);
+        throw await ConflictAsync(grainKey, userId, idempotencyKey, expectedEtag).ConfigureAwait(false);
     }
 
-    public async Task ClearAsync(GrainStateKey key, int partition, long expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
+    public async Task ClearAsync(string grainKey, long expectedEtag, CancellationToken cancellationToken)
     {
-        var (userId, idempotencyKey) = IdempotencyKeys.Split(key.GrainKey);
-        await using var command = dataSource.CreateCommand($"DELETE FROM idempotency_keys WHERE {KeyCondition} AND etag = $3 {PostgresFence.Condition(fence, 4)}");
-        command.Parameters.Add(new NpgsqlParameter { Value = userId });
-        command.Parameters.Add(new NpgsqlParameter { Value = idempotencyKey });
-        command.Parameters.Add(new NpgsqlParameter { Value = expectedEtag });
-        PostgresFence.AddParameters(command.Parameters, fence, partition);
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+        var (userId, idempotencyKey) = IdempotencyKeys.Split(grainKey);
+        await using (var command = dataSource.CreateCommand($"DELETE FROM idempotency_keys WHERE {KeyCondition} AND etag = $3"))
         {
-            throw PostgresFence.Conflict(key, partition, expectedEtag, await CurrentEtagAsync(userId, idempotencyKey).ConfigureAwait(false), fence);
+            command.Parameters.Add(new NpgsqlParameter { Value = userId });
+            command.Parameters.Add(new NpgsqlParameter { Value = idempotencyKey });
+            command.Parameters.Add(new NpgsqlParameter { Value = expectedEtag });
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            {
+                return;
+            }
         }
+
+        throw await ConflictAsync(grainKey, userId, idempotencyKey, expectedEtag).ConfigureAwait(false);
     }
 
-    private Task<long?> CurrentEtagAsync(string userId, string idempotencyKey)
-        => GuardedWrite.ScalarEtagAsync(dataSource, $"SELECT etag FROM idempotency_keys WHERE {KeyCondition}", userId, idempotencyKey);
+    private Task<InconsistentStateException> ConflictAsync(string grainKey, string userId, string idempotencyKey, long? expectedEtag)
+        => GuardedWrite.ConflictAsync(dataSource, "idempotency_keys", grainKey, expectedEtag, $"SELECT etag FROM idempotency_keys WHERE {KeyCondition}", [userId, idempotencyKey]);
 }
 
 [JsonSerializable(typeof(StoredResponse))]

@@ -1,6 +1,6 @@
 using Grains.Orders;
+using Grains.Persistence.Storage;
 using Npgsql;
-using Runtime.Storage;
 
 namespace Grains.Persistence.Stores;
 
@@ -19,10 +19,10 @@ internal sealed class OrderStateStore(NpgsqlDataSource dataSource) : IGrainState
         WHERE o.id = $1
         """;
 
-    public Task<StoredState<OrderState>?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
+    public Task<StoredState<OrderState>?> ReadAsync(string grainKey, CancellationToken cancellationToken)
         => GuardedRead.ReadAsync(
             dataSource,
-            key.GrainKey,
+            grainKey,
             SelectOrder,
             "SELECT product_id, product_name, quantity, unit_price, line_total FROM order_items WHERE order_id = $1 ORDER BY line",
             row => new OrderState
@@ -50,22 +50,22 @@ internal sealed class OrderStateStore(NpgsqlDataSource dataSource) : IGrainState
             cancellationToken);
 
     // Not async: every command is built from the state before anything is awaited.
-    public Task<long> WriteAsync(GrainStateKey key, int partition, OrderState state, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
+    public Task<long> WriteAsync(string grainKey, OrderState state, long? expectedEtag, CancellationToken cancellationToken)
     {
-        var id = key.GrainKey;
+        var id = grainKey;
         var status = OrderStatusNames.Of(state.Status);
         List<NpgsqlBatchCommand> commands;
         NpgsqlBatchCommand guarded;
         if (expectedEtag is null)
         {
-            guarded = GuardedWrite.Guarded(
+            guarded = GuardedWrite.Command(
                 """
                 INSERT INTO orders (id, customer_id, status, subtotal, discount, total, currency, coupon_code, item_count,
-                                    created_at, expires_at, updated_at, version, payment_id, pay_url, partition, etag)
-                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1 {fence} ON CONFLICT DO NOTHING
+                                    created_at, expires_at, updated_at, version, payment_id, pay_url, etag)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1) ON CONFLICT DO NOTHING
                 """,
-                fence, partition, "WHERE", id, state.CustomerId, status, state.Subtotal, state.Discount, state.Total, state.Currency, state.CouponCode,
-                state.Items.Count, state.CreatedAt, state.ExpiresAt, state.UpdatedAt, state.Version, state.PaymentId, state.PayUrl, partition);
+                id, state.CustomerId, status, state.Subtotal, state.Discount, state.Total, state.Currency, state.CouponCode,
+                state.Items.Count, state.CreatedAt, state.ExpiresAt, state.UpdatedAt, state.Version, state.PaymentId, state.PayUrl);
             commands = new List<NpgsqlBatchCommand>(2 + state.Items.Count)
             {
                 // The customer first (the order references it); its name is the latest an order was placed under.
@@ -84,25 +84,22 @@ internal sealed class OrderStateStore(NpgsqlDataSource dataSource) : IGrainState
         }
         else
         {
-            guarded = GuardedWrite.Guarded(
+            guarded = GuardedWrite.Command(
                 """
                 UPDATE orders SET status = $2, updated_at = $3, version = $4, payment_transaction_no = $5, paid_at = $6,
                                   refund_requested = $7, etag = etag + 1
-                WHERE id = $1 AND etag = $8 {fence}
+                WHERE id = $1 AND etag = $8
                 """,
-                fence, partition, "AND", id, status, state.UpdatedAt, state.Version, state.PaymentTransactionNo, state.PaidAt, state.RefundRequested,
+                id, status, state.UpdatedAt, state.Version, state.PaymentTransactionNo, state.PaidAt, state.RefundRequested,
                 expectedEtag.Value);
             commands = [guarded];
         }
 
         OutboxWrites.AddTo(commands, state.RaisedEvents);
 
-        return GuardedWrite.ExecuteAsync(
-            dataSource, key, partition, expectedEtag, fence, guarded, commands,
-            () => GuardedWrite.ScalarEtagAsync(dataSource, "SELECT etag FROM orders WHERE id = $1", id),
-            cancellationToken);
+        return GuardedWrite.ExecuteAsync(dataSource, "orders", id, expectedEtag, guarded, commands, "SELECT etag FROM orders WHERE id = $1", cancellationToken);
     }
 
-    public Task ClearAsync(GrainStateKey key, int partition, long expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
-        => GuardedWrite.ClearAsync(dataSource, "orders", "id", key.GrainKey, key, partition, expectedEtag, fence, cancellationToken);
+    public Task ClearAsync(string grainKey, long expectedEtag, CancellationToken cancellationToken)
+        => GuardedWrite.ClearAsync(dataSource, "orders", "id", grainKey, expectedEtag, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Grains.Outbox;
+using Grains.Persistence.Storage;
 using Npgsql;
 using NpgsqlTypes;
 

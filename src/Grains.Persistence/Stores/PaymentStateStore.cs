@@ -1,6 +1,6 @@
 using Grains.Payments;
+using Grains.Persistence.Storage;
 using Npgsql;
-using Runtime.Storage;
 
 namespace Grains.Persistence.Stores;
 
@@ -21,10 +21,10 @@ internal sealed class PaymentStateStore(NpgsqlDataSource dataSource) : IGrainSta
         FROM payment_events WHERE payment_id = $1 ORDER BY sequence
         """;
 
-    public Task<StoredState<PaymentState>?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
+    public Task<StoredState<PaymentState>?> ReadAsync(string grainKey, CancellationToken cancellationToken)
         => GuardedRead.ReadAsync(
             dataSource,
-            key.GrainKey,
+            grainKey,
             SelectPayment,
             SelectEvents,
             row => new PaymentState
@@ -56,25 +56,25 @@ internal sealed class PaymentStateStore(NpgsqlDataSource dataSource) : IGrainSta
             cancellationToken);
 
     // Not async: every command is built from the state before anything is awaited.
-    public Task<long> WriteAsync(GrainStateKey key, int partition, PaymentState state, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
+    public Task<long> WriteAsync(string grainKey, PaymentState state, long? expectedEtag, CancellationToken cancellationToken)
     {
-        var id = key.GrainKey;
+        var id = grainKey;
         var status = state.Status.ToString();
         var guarded = expectedEtag is null
-            ? GuardedWrite.Guarded(
+            ? GuardedWrite.Command(
                 """
                 INSERT INTO payments (id, order_id, status, amount, currency, order_info, pay_url, gateway_created_at, created_at, expires_at,
-                                      updated_at, transaction_no, paid_at, order_confirmed, partition, etag)
-                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::timestamptz, $14, $15, 1 {fence} ON CONFLICT DO NOTHING
+                                      updated_at, transaction_no, paid_at, order_confirmed, etag)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::timestamptz, $14, 1) ON CONFLICT DO NOTHING
                 """,
-                fence, partition, "WHERE", id, state.OrderId, status, state.Amount, state.Currency, state.OrderInfo, state.PayUrl, state.GatewayCreatedAt,
-                state.CreatedAt, state.ExpiresAt, state.UpdatedAt, state.TransactionNo, state.PaidAt, state.OrderConfirmed, partition)
-            : GuardedWrite.Guarded(
+                id, state.OrderId, status, state.Amount, state.Currency, state.OrderInfo, state.PayUrl, state.GatewayCreatedAt,
+                state.CreatedAt, state.ExpiresAt, state.UpdatedAt, state.TransactionNo, state.PaidAt, state.OrderConfirmed)
+            : GuardedWrite.Command(
                 """
                 UPDATE payments SET status = $2, updated_at = $3, transaction_no = $4, paid_at = $5, order_confirmed = $6, etag = etag + 1
-                WHERE id = $1 AND etag = $7 {fence}
+                WHERE id = $1 AND etag = $7
                 """,
-                fence, partition, "AND", id, status, state.UpdatedAt, state.TransactionNo, state.PaidAt, state.OrderConfirmed, expectedEtag.Value);
+                id, status, state.UpdatedAt, state.TransactionNo, state.PaidAt, state.OrderConfirmed, expectedEtag.Value);
         var commands = new List<NpgsqlBatchCommand>(1 + state.NewEvents.Count) { guarded };
         foreach (var report in state.NewEvents)
         {
@@ -87,12 +87,9 @@ internal sealed class PaymentStateStore(NpgsqlDataSource dataSource) : IGrainSta
                 report.Applied, report.ReceivedAt));
         }
 
-        return GuardedWrite.ExecuteAsync(
-            dataSource, key, partition, expectedEtag, fence, guarded, commands,
-            () => GuardedWrite.ScalarEtagAsync(dataSource, "SELECT etag FROM payments WHERE id = $1", id),
-            cancellationToken);
+        return GuardedWrite.ExecuteAsync(dataSource, "payments", id, expectedEtag, guarded, commands, "SELECT etag FROM payments WHERE id = $1", cancellationToken);
     }
 
-    public Task ClearAsync(GrainStateKey key, int partition, long expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
-        => GuardedWrite.ClearAsync(dataSource, "payments", "id", key.GrainKey, key, partition, expectedEtag, fence, cancellationToken);
+    public Task ClearAsync(string grainKey, long expectedEtag, CancellationToken cancellationToken)
+        => GuardedWrite.ClearAsync(dataSource, "payments", "id", grainKey, expectedEtag, cancellationToken);
 }

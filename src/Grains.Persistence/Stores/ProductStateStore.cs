@@ -1,6 +1,6 @@
 using Grains.Products;
+using Grains.Persistence.Storage;
 using Npgsql;
-using Runtime.Storage;
 
 namespace Grains.Persistence.Stores;
 
@@ -11,10 +11,10 @@ namespace Grains.Persistence.Stores;
 /// </summary>
 internal sealed class ProductStateStore(NpgsqlDataSource dataSource) : IGrainStateStore<ProductState>
 {
-    public Task<StoredState<ProductState>?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
+    public Task<StoredState<ProductState>?> ReadAsync(string grainKey, CancellationToken cancellationToken)
         => GuardedRead.ReadAsync(
             dataSource,
-            key.GrainKey,
+            grainKey,
             "SELECT name, price, available, version, created_at, updated_at, hold_sweep_scheduled, etag FROM products WHERE id = $1",
             "SELECT order_id, quantity, unit_price, hold_until FROM product_holds WHERE product_id = $1 AND NOT committed",
             row => new ProductState
@@ -37,16 +37,16 @@ internal sealed class ProductStateStore(NpgsqlDataSource dataSource) : IGrainSta
             cancellationToken);
 
     // Not async: every command is built from the state before anything is awaited.
-    public Task<long> WriteAsync(GrainStateKey key, int partition, ProductState state, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
+    public Task<long> WriteAsync(string grainKey, ProductState state, long? expectedEtag, CancellationToken cancellationToken)
     {
-        var id = key.GrainKey;
+        var id = grainKey;
         var guarded = expectedEtag is null
-            ? GuardedWrite.Guarded(
-                "INSERT INTO products (id, name, price, available, version, created_at, updated_at, hold_sweep_scheduled, partition, etag) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, 1 {fence} ON CONFLICT DO NOTHING",
-                fence, partition, "WHERE", id, state.Name, state.Price, state.Available, state.Version, state.CreatedAt, state.UpdatedAt, state.HoldSweepScheduled, partition)
-            : GuardedWrite.Guarded(
-                "UPDATE products SET name = $2, price = $3, available = $4, version = $5, updated_at = $6, hold_sweep_scheduled = $7, etag = etag + 1 WHERE id = $1 AND etag = $8 {fence}",
-                fence, partition, "AND", id, state.Name, state.Price, state.Available, state.Version, state.UpdatedAt, state.HoldSweepScheduled, expectedEtag.Value);
+            ? GuardedWrite.Command(
+                "INSERT INTO products (id, name, price, available, version, created_at, updated_at, hold_sweep_scheduled, etag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT DO NOTHING",
+                id, state.Name, state.Price, state.Available, state.Version, state.CreatedAt, state.UpdatedAt, state.HoldSweepScheduled)
+            : GuardedWrite.Command(
+                "UPDATE products SET name = $2, price = $3, available = $4, version = $5, updated_at = $6, hold_sweep_scheduled = $7, etag = etag + 1 WHERE id = $1 AND etag = $8",
+                id, state.Name, state.Price, state.Available, state.Version, state.UpdatedAt, state.HoldSweepScheduled, expectedEtag.Value);
         var commands = new List<NpgsqlBatchCommand>(1 + state.ChangedHolds.Count) { guarded };
         foreach (var (orderId, (change, hold)) in state.ChangedHolds)
         {
@@ -65,12 +65,9 @@ internal sealed class ProductStateStore(NpgsqlDataSource dataSource) : IGrainSta
             });
         }
 
-        return GuardedWrite.ExecuteAsync(
-            dataSource, key, partition, expectedEtag, fence, guarded, commands,
-            () => GuardedWrite.ScalarEtagAsync(dataSource, "SELECT etag FROM products WHERE id = $1", id),
-            cancellationToken);
+        return GuardedWrite.ExecuteAsync(dataSource, "products", id, expectedEtag, guarded, commands, "SELECT etag FROM products WHERE id = $1", cancellationToken);
     }
 
-    public Task ClearAsync(GrainStateKey key, int partition, long expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
-        => GuardedWrite.ClearAsync(dataSource, "products", "id", key.GrainKey, key, partition, expectedEtag, fence, cancellationToken);
+    public Task ClearAsync(string grainKey, long expectedEtag, CancellationToken cancellationToken)
+        => GuardedWrite.ClearAsync(dataSource, "products", "id", grainKey, expectedEtag, cancellationToken);
 }

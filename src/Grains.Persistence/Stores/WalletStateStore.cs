@@ -1,6 +1,6 @@
 using Grains.Wallets;
+using Grains.Persistence.Storage;
 using Npgsql;
-using Runtime.Storage;
 
 namespace Grains.Persistence.Stores;
 
@@ -10,10 +10,10 @@ namespace Grains.Persistence.Stores;
 /// </summary>
 internal sealed class WalletStateStore(NpgsqlDataSource dataSource) : IGrainStateStore<WalletState>
 {
-    public Task<StoredState<WalletState>?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken)
+    public Task<StoredState<WalletState>?> ReadAsync(string grainKey, CancellationToken cancellationToken)
         => GuardedRead.ReadAsync(
             dataSource,
-            key.GrainKey,
+            grainKey,
             "SELECT balance, currency, version, etag FROM wallets WHERE user_id = $1",
             "SELECT reference, amount, balance_after, created_at FROM wallet_entries WHERE user_id = $1",
             row => new WalletState { Exists = true, Balance = row.GetInt64(0), Currency = row.GetString(1), Version = row.GetInt64(2) },
@@ -26,16 +26,16 @@ internal sealed class WalletStateStore(NpgsqlDataSource dataSource) : IGrainStat
             cancellationToken);
 
     // Not async: every command is built from the state before anything is awaited.
-    public Task<long> WriteAsync(GrainStateKey key, int partition, WalletState state, long? expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
+    public Task<long> WriteAsync(string grainKey, WalletState state, long? expectedEtag, CancellationToken cancellationToken)
     {
-        var userId = key.GrainKey;
+        var userId = grainKey;
         var guarded = expectedEtag is null
-            ? GuardedWrite.Guarded(
-                "INSERT INTO wallets (user_id, balance, currency, version, partition, etag) SELECT $1, $2, $3, $4, $5, 1 {fence} ON CONFLICT DO NOTHING",
-                fence, partition, "WHERE", userId, state.Balance, state.Currency, state.Version, partition)
-            : GuardedWrite.Guarded(
-                "UPDATE wallets SET balance = $2, version = $3, etag = etag + 1 WHERE user_id = $1 AND etag = $4 {fence}",
-                fence, partition, "AND", userId, state.Balance, state.Version, expectedEtag.Value);
+            ? GuardedWrite.Command(
+                "INSERT INTO wallets (user_id, balance, currency, version, etag) VALUES ($1, $2, $3, $4, 1) ON CONFLICT DO NOTHING",
+                userId, state.Balance, state.Currency, state.Version)
+            : GuardedWrite.Command(
+                "UPDATE wallets SET balance = $2, version = $3, etag = etag + 1 WHERE user_id = $1 AND etag = $4",
+                userId, state.Balance, state.Version, expectedEtag.Value);
         var commands = new List<NpgsqlBatchCommand>(1 + state.NewEntries.Count) { guarded };
         foreach (var reference in state.NewEntries)
         {
@@ -45,12 +45,9 @@ internal sealed class WalletStateStore(NpgsqlDataSource dataSource) : IGrainStat
                 userId, reference, entry.Amount, entry.BalanceAfter, entry.At));
         }
 
-        return GuardedWrite.ExecuteAsync(
-            dataSource, key, partition, expectedEtag, fence, guarded, commands,
-            () => GuardedWrite.ScalarEtagAsync(dataSource, "SELECT etag FROM wallets WHERE user_id = $1", userId),
-            cancellationToken);
+        return GuardedWrite.ExecuteAsync(dataSource, "wallets", userId, expectedEtag, guarded, commands, "SELECT etag FROM wallets WHERE user_id = $1", cancellationToken);
     }
 
-    public Task ClearAsync(GrainStateKey key, int partition, long expectedEtag, StorageFence? fence, CancellationToken cancellationToken)
-        => GuardedWrite.ClearAsync(dataSource, "wallets", "user_id", key.GrainKey, key, partition, expectedEtag, fence, cancellationToken);
+    public Task ClearAsync(string grainKey, long expectedEtag, CancellationToken cancellationToken)
+        => GuardedWrite.ClearAsync(dataSource, "wallets", "user_id", grainKey, expectedEtag, cancellationToken);
 }

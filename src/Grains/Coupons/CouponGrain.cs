@@ -1,5 +1,3 @@
-using Runtime;
-
 namespace Grains.Coupons;
 
 public sealed class CouponState
@@ -93,6 +91,6 @@ public sealed class CouponGrain([PersistentState("coupon")] IPersistentState<Cou
     private CouponView View(DateTimeOffset now)
     {
         var d = State.Definition!;
-        return new CouponView(GetPrimaryKeyString(), d.PercentOff, d.AmountOff, d.UsageLimit, UsesCounted(now), d.ExpiresAt);
+        return new CouponView(this.GetPrimaryKeyString(), d.PercentOff, d.AmountOff, d.UsageLimit, UsesCounted(now), d.ExpiresAt);
     }
 }

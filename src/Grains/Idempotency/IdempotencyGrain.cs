@@ -1,4 +1,5 @@
-using Runtime;
+using Grains.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Grains.Idempotency;
 
@@ -21,13 +22,16 @@ public sealed class IdempotencyState
 /// </summary>
 [Reentrant]
 public sealed class IdempotencyGrain(
-    [PersistentState("idempotency")] IPersistentState<IdempotencyState> key,
-    CommerceOptions options,
+    [PersistentState("idempotency", StorageNames.Commerce)] IPersistentState<IdempotencyState> key,
+    IGrainContext grain,
+    IOptions<CommerceOptions> options,
     TimeProvider time) : Grain, IIdempotencyGrain
 {
     private TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private IdempotencyState State => key.State;
+    private readonly GroupCommit<IdempotencyState> _writes = new(key, grain);
+
+    private IdempotencyState State => _writes.State;
 
     public async Task<IdempotencyDecision> Begin(string fingerprint, TimeSpan waitForInFlight)
     {
@@ -42,7 +46,7 @@ public sealed class IdempotencyGrain(
                 State.Completed = false;
                 State.StartedAt = now;
                 State.Response = null;
-                await key.WriteStateAsync();
+                await _writes.WriteAsync();
                 return new IdempotencyDecision(IdempotencyDecisionKind.Proceed, null);
             }
 
@@ -79,7 +83,7 @@ public sealed class IdempotencyGrain(
         State.Completed = true;
         State.CompletedAt = time.GetUtcNow();
         State.Response = response;
-        await key.WriteStateAsync();
+        await _writes.WriteAsync();
         Settle();
     }
 
@@ -97,8 +101,8 @@ public sealed class IdempotencyGrain(
     /// <summary>Unused, or its response outlived the retention period, or its request was abandoned by a front end that died.</summary>
     private bool IsFree(DateTimeOffset now)
         => State.Fingerprint is null
-            || (State.Completed && now - State.CompletedAt > options.IdempotencyRetention)
-            || (!State.Completed && now - State.StartedAt > options.IdempotencyInFlightLease);
+            || (State.Completed && now - State.CompletedAt > options.Value.IdempotencyRetention)
+            || (!State.Completed && now - State.StartedAt > options.Value.IdempotencyInFlightLease);
 
     private void Settle()
     {

@@ -3,8 +3,9 @@ using Grains.Coupons;
 using Grains.Outbox;
 using Grains.Payments;
 using Grains.Products;
+using Grains.Storage;
 using Microsoft.Extensions.Logging;
-using Runtime;
+using Microsoft.Extensions.Options;
 
 namespace Grains.Orders;
 
@@ -17,8 +18,8 @@ namespace Grains.Orders;
 /// Once paid, the order commits its holds and raises <c>order.paid</c> in the same write as the change (case C18).
 /// </summary>
 public sealed partial class OrderGrain(
-    [PersistentState("order")] IPersistentState<OrderState> order,
-    CommerceOptions options,
+    [PersistentState("order", StorageNames.Commerce)] IPersistentState<OrderState> order,
+    IOptions<CommerceOptions> options,
     IOrderSagaFaults faults,
     IPaymentGateway gateway,
     TimeProvider time,
@@ -28,7 +29,7 @@ public sealed partial class OrderGrain(
 
     private OrderState State => order.State;
 
-    private string OrderId => GetPrimaryKeyString();
+    private string OrderId => this.GetPrimaryKeyString();
 
     public Task<OrderView?> Get() => Task.FromResult(State.Exists ? State.View(OrderId) : null);
 
@@ -52,8 +53,8 @@ public sealed partial class OrderGrain(
         }
 
         var now = time.GetUtcNow();
-        var expiresAt = now + options.PaymentWindow;
-        var holdUntil = expiresAt + options.HoldGrace;
+        var expiresAt = now + options.Value.PaymentWindow;
+        var holdUntil = expiresAt + options.Value.HoldGrace;
         var products = command.Lines.Select(l => GrainFactory.GetGrain<IProductGrain>(l.ProductId)).ToList();
         var coupon = command.CouponCode is { } code ? GrainFactory.GetGrain<ICouponGrain>(code) : null;
         IPaymentGrain? payment = null;
@@ -86,7 +87,7 @@ public sealed partial class OrderGrain(
 
             var paymentId = $"pay{Guid.CreateVersion7(now):N}";
             payment = GrainFactory.GetGrain<IPaymentGrain>(paymentId);
-            var opened = await payment.Open(new OpenPayment(OrderId, subtotal - discount, options.Currency, expiresAt, command.ClientIp));
+            var opened = await payment.Open(new OpenPayment(OrderId, subtotal - discount, options.Value.Currency, expiresAt, command.ClientIp));
             await faults.At(OrderSagaStep.PaymentOpened, OrderId);
 
             State.Exists = true;
@@ -97,7 +98,7 @@ public sealed partial class OrderGrain(
             State.Subtotal = subtotal;
             State.Discount = discount;
             State.Total = subtotal - discount;
-            State.Currency = options.Currency;
+            State.Currency = options.Value.Currency;
             State.CouponCode = command.CouponCode;
             State.CreatedAt = State.UpdatedAt = now;
             State.ExpiresAt = expiresAt;
@@ -107,7 +108,7 @@ public sealed partial class OrderGrain(
 
             // Durable before the order is: an order without its expiry would never give its holds back, and could be
             // paid after they lapsed. Should the write then fail, the reminder finds no order and ends.
-            await RegisterOrUpdateReminder(Expiry, expiresAt - now, options.ExpiryCheckPeriod);
+            await this.RegisterOrUpdateReminder(Expiry, expiresAt - now, options.Value.ExpiryCheckPeriod);
             await faults.At(OrderSagaStep.Persisting, OrderId);
             await order.WriteStateAsync();
         }
@@ -151,7 +152,7 @@ public sealed partial class OrderGrain(
 
         await faults.At(OrderSagaStep.ConfirmingPayment, OrderId);
         var now = time.GetUtcNow();
-        if (State.Status == OrderStatus.PendingPayment && now >= State.ExpiresAt + options.HoldGrace)
+        if (State.Status == OrderStatus.PendingPayment && now >= State.ExpiresAt + options.Value.HoldGrace)
         {
             // Its expiry has not run and its holds have lapsed, so its stock may be someone else's now: it cannot be
             // paid. It ends as it would have, and the money goes back below.
@@ -262,9 +263,9 @@ public sealed partial class OrderGrain(
 
     private async Task StopExpiryAsync()
     {
-        if (await GetReminder(Expiry) is { } reminder)
+        if (await this.GetReminder(Expiry) is { } reminder)
         {
-            await UnregisterReminder(reminder);
+            await this.UnregisterReminder(reminder);
         }
     }
 

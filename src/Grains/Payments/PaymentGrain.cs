@@ -1,6 +1,7 @@
 using Grains.Orders;
+using Grains.Storage;
 using Microsoft.Extensions.Logging;
-using Runtime;
+using Microsoft.Extensions.Options;
 
 namespace Grains.Payments;
 
@@ -12,9 +13,9 @@ namespace Grains.Payments;
 /// tells it again, so a crash between the two cannot leave a paid order pending.
 /// </summary>
 public sealed partial class PaymentGrain(
-    [PersistentState("payment")] IPersistentState<PaymentState> payment,
+    [PersistentState("payment", StorageNames.Commerce)] IPersistentState<PaymentState> payment,
     IPaymentGateway gateway,
-    CommerceOptions options,
+    IOptions<CommerceOptions> options,
     TimeProvider time,
     ILogger<PaymentGrain> logger) : Grain, IPaymentGrain, IRemindable
 {
@@ -22,7 +23,7 @@ public sealed partial class PaymentGrain(
 
     private PaymentState State => payment.State;
 
-    private string PaymentId => GetPrimaryKeyString();
+    private string PaymentId => this.GetPrimaryKeyString();
 
     public async Task<PaymentOpened> Open(OpenPayment command)
     {
@@ -50,7 +51,7 @@ public sealed partial class PaymentGrain(
         await payment.WriteStateAsync();
 
         // Durable before the customer can pay: if every IPN is lost, this is how the payment is ever seen (C16).
-        await RegisterOrUpdateReminder(Poll, options.PaymentPollInterval, options.PaymentPollInterval);
+        await this.RegisterOrUpdateReminder(Poll, options.Value.PaymentPollInterval, options.Value.PaymentPollInterval);
         return new PaymentOpened(PaymentId, session.PayUrl);
     }
 
@@ -121,7 +122,7 @@ public sealed partial class PaymentGrain(
         // The gateway closes the transaction at the order's deadline (vnp_ExpireDate), so its first answer past the
         // deadline is final. While it cannot answer (down, circuit open), a customer who paid just before the deadline
         // is only seen by asking again, so polling goes on until the holds' grace ends too. A late IPN is still taken.
-        if (answered || now >= State.ExpiresAt + options.HoldGrace)
+        if (answered || now >= State.ExpiresAt + options.Value.HoldGrace)
         {
             if (!answered)
             {
@@ -222,7 +223,7 @@ public sealed partial class PaymentGrain(
         catch (Exception exception)
         {
             LogConfirmFailed(logger, exception, PaymentId, State.OrderId);
-            await RegisterOrUpdateReminder(Poll, options.PaymentPollInterval, options.PaymentPollInterval);
+            await this.RegisterOrUpdateReminder(Poll, options.Value.PaymentPollInterval, options.Value.PaymentPollInterval);
             return;
         }
 
@@ -244,9 +245,9 @@ public sealed partial class PaymentGrain(
 
     private async Task StopPollingAsync()
     {
-        if (await GetReminder(Poll) is { } reminder)
+        if (await this.GetReminder(Poll) is { } reminder)
         {
-            await UnregisterReminder(reminder);
+            await this.UnregisterReminder(reminder);
         }
     }
 

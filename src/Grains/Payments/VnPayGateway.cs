@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Payments.VnPay;
 using Polly;
 using Polly.CircuitBreaker;
@@ -23,15 +24,14 @@ public sealed partial class VnPayGateway : IPaymentGateway, IDisposable
     private readonly PaymentGatewayMetrics _metrics;
     private long _openUntilTicks;
 
-    public VnPayGateway(VnPayOptions options, TimeProvider time, PaymentGatewayMetrics metrics, ILogger<VnPayGateway> logger)
+    public VnPayGateway(IOptions<VnPayOptions> options, TimeProvider time, PaymentGatewayMetrics metrics, ILogger<VnPayGateway> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        _options = options;
+        _options = options.Value;
         _time = time;
         _logger = logger;
         _metrics = metrics;
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = options.AttemptTimeout })
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = _options.AttemptTimeout })
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Grains.Payments;
 
 /// <summary>
@@ -47,19 +49,30 @@ public sealed class VnPayOptions
 
     /// <summary>How long the circuit stays open (no calls, no new payments) before one call tries the gateway again.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+}
 
-    /// <summary>Fails at start rather than at the first payment.</summary>
-    public void Validate()
+/// <summary>Checked at start (ValidateOnStart), so a missing merchant secret stops the process, not the first payment.</summary>
+public sealed class VnPayOptionsValidator : IValidateOptions<VnPayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, VnPayOptions options)
     {
-        if (string.IsNullOrWhiteSpace(TmnCode) || string.IsNullOrWhiteSpace(HashSecret))
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.TmnCode) || string.IsNullOrWhiteSpace(options.HashSecret))
         {
-            throw new InvalidOperationException(
-                "VnPay:TmnCode and VnPay:HashSecret must be set (the merchant's VNPay code and hash secret; see the README's configuration).");
+            failures.Add("VnPay:TmnCode and VnPay:HashSecret must be set (the merchant's VNPay code and hash secret; see the README's configuration).");
         }
 
-        if (BreakerFailureRatio is <= 0 or > 1 || BreakerMinimumThroughput < 2 || MaxRetries < 0)
+        if (options.BreakerFailureRatio is <= 0 or > 1 || options.BreakerMinimumThroughput < 2 || options.MaxRetries < 0)
         {
-            throw new InvalidOperationException("VnPay: BreakerFailureRatio is in (0, 1], BreakerMinimumThroughput at least 2, MaxRetries at least 0.");
+            failures.Add("VnPay: BreakerFailureRatio is in (0, 1], BreakerMinimumThroughput at least 2, MaxRetries at least 0.");
         }
+
+        if (options.AttemptTimeout <= TimeSpan.Zero || options.BreakDuration <= TimeSpan.Zero || options.BreakerSamplingDuration <= TimeSpan.Zero)
+        {
+            failures.Add("VnPay: AttemptTimeout, BreakDuration and BreakerSamplingDuration are positive.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

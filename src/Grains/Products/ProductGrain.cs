@@ -1,4 +1,5 @@
-using Runtime;
+using Grains.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Grains.Products;
 
@@ -9,18 +10,21 @@ namespace Grains.Products;
 /// </summary>
 [Reentrant]
 public sealed class ProductGrain(
-    [PersistentState("product")] IPersistentState<ProductState> product,
-    CommerceOptions options,
+    [PersistentState("product", StorageNames.Commerce)] IPersistentState<ProductState> product,
+    IGrainContext grain,
+    IOptions<CommerceOptions> options,
     TimeProvider time) : Grain, IProductGrain, IRemindable
 {
     private const string HoldSweep = "release-lapsed-holds";
 
+    private readonly GroupCommit<ProductState> _writes = new(product, grain);
+
     /// <summary>Reminder changes take awaits; one at a time, each deciding from the state as it is then.</summary>
     private readonly SemaphoreSlim _sweepRegistration = new(1, 1);
 
-    private ProductState State => product.State;
+    private ProductState State => _writes.State;
 
-    private ProductDetails Details => State.Details(GetPrimaryKeyString());
+    private ProductDetails Details => State.Details(this.GetPrimaryKeyString());
 
     public Task<ProductDetails?> Get() => Task.FromResult(State.Exists ? Details : null);
 
@@ -42,7 +46,7 @@ public sealed class ProductGrain(
         State.Available = newProduct.Stock;
         State.Version = 1;
         State.CreatedAt = State.UpdatedAt = now;
-        await product.WriteStateAsync();
+        await _writes.WriteAsync();
         return new ProductWrite(ProductWriteStatus.Done, Details);
     }
 
@@ -64,7 +68,7 @@ public sealed class ProductGrain(
         State.Name = changes.Name;
         State.Price = changes.Price;
         Changed();
-        await product.WriteStateAsync();
+        await _writes.WriteAsync();
         return new ProductWrite(ProductWriteStatus.Done, Details);
     }
 
@@ -83,7 +87,7 @@ public sealed class ProductGrain(
 
         State.Available += delta;
         Changed();
-        await product.WriteStateAsync();
+        await _writes.WriteAsync();
         return new ProductWrite(ProductWriteStatus.Done, Details);
     }
 
@@ -99,7 +103,7 @@ public sealed class ProductGrain(
         if (State.Holds.TryGetValue(orderId, out var held))
         {
             // Held already, perhaps by a write still in flight: confirm only once that write has committed.
-            await product.WriteStateAsync();
+            await _writes.WriteAsync();
             return new ReservationOutcome(ReservationStatus.AlreadyReserved, State.Name, held.UnitPrice, State.Available);
         }
 
@@ -114,7 +118,7 @@ public sealed class ProductGrain(
         State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Held, hold);
         var scheduleSweep = !State.HoldSweepScheduled;
         Changed();
-        var written = product.WriteStateAsync();
+        var written = _writes.WriteAsync();
         if (scheduleSweep)
         {
             await SyncHoldSweepAsync();
@@ -131,7 +135,7 @@ public sealed class ProductGrain(
             State.Available += hold.Quantity;
             State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Released, hold);
             Changed();
-            await product.WriteStateAsync();
+            await _writes.WriteAsync();
         }
     }
 
@@ -140,7 +144,7 @@ public sealed class ProductGrain(
         if (State.Holds.Remove(orderId, out var hold))
         {
             State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Committed, hold);
-            await product.WriteStateAsync();
+            await _writes.WriteAsync();
         }
     }
 
@@ -164,7 +168,7 @@ public sealed class ProductGrain(
         if (lapsed.Count > 0)
         {
             Changed();
-            await product.WriteStateAsync();
+            await _writes.WriteAsync();
         }
 
         if (State.Holds.Count == 0)
@@ -188,15 +192,15 @@ public sealed class ProductGrain(
             if (wanted)
             {
                 var earliest = State.Holds.Values.Min(h => h.HoldUntil);
-                await RegisterOrUpdateReminder(HoldSweep, Positive(earliest - time.GetUtcNow()), options.ExpiryCheckPeriod);
+                await this.RegisterOrUpdateReminder(HoldSweep, Positive(earliest - time.GetUtcNow()), options.Value.ExpiryCheckPeriod);
             }
-            else if (await GetReminder(HoldSweep) is { } reminder)
+            else if (await this.GetReminder(HoldSweep) is { } reminder)
             {
-                await UnregisterReminder(reminder);
+                await this.UnregisterReminder(reminder);
             }
 
             State.HoldSweepScheduled = wanted;
-            await product.WriteStateAsync();
+            await _writes.WriteAsync();
         }
         finally
         {

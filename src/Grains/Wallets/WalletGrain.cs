@@ -1,4 +1,5 @@
-using Runtime;
+using Grains.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Grains.Wallets;
 
@@ -9,13 +10,16 @@ namespace Grains.Wallets;
 /// </summary>
 [Reentrant]
 public sealed class WalletGrain(
-    [PersistentState("wallet")] IPersistentState<WalletState> wallet,
-    CommerceOptions options,
+    [PersistentState("wallet", StorageNames.Commerce)] IPersistentState<WalletState> wallet,
+    IGrainContext grain,
+    IOptions<CommerceOptions> options,
     TimeProvider time) : Grain, IWalletGrain
 {
-    private WalletState State => wallet.State;
+    private readonly GroupCommit<WalletState> _writes = new(wallet, grain);
 
-    private WalletView View => new(GetPrimaryKeyString(), State.Balance, State.Currency, State.Version);
+    private WalletState State => _writes.State;
+
+    private WalletView View => new(this.GetPrimaryKeyString(), State.Balance, State.Currency, State.Version);
 
     public Task<WalletView?> Get() => Task.FromResult(State.Exists ? View : null);
 
@@ -35,7 +39,7 @@ public sealed class WalletGrain(
             }
 
             // Applied before, perhaps in a write still in flight: answer only once it is durable.
-            await wallet.WriteStateAsync();
+            await _writes.WriteAsync();
             return new WalletMovement(WalletMovementStatus.AlreadyApplied, View);
         }
 
@@ -52,14 +56,14 @@ public sealed class WalletGrain(
         if (!State.Exists)
         {
             State.Exists = true;
-            State.Currency = options.Currency;
+            State.Currency = options.Value.Currency;
         }
 
         State.Balance = checked(State.Balance + signedAmount);
         State.Version++;
         State.Entries[reference] = new WalletEntry { Amount = signedAmount, BalanceAfter = State.Balance, At = time.GetUtcNow() };
         State.NewEntries.Add(reference);
-        await wallet.WriteStateAsync();
+        await _writes.WriteAsync();
         return new WalletMovement(WalletMovementStatus.Applied, View);
     }
 }

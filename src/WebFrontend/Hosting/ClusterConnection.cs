@@ -1,66 +1,44 @@
-using Runtime;
-using Runtime.Cluster;
-
 namespace WebFrontend.Hosting;
 
 /// <summary>
-/// The front end's connection to a silo cluster. It connects in the background and keeps trying until a silo has set
-/// the cluster up, so front ends and silos can start in any order; until then grain calls fail as unavailable (503)
-/// and readiness reports not ready.
+/// The front end's connection to the silo cluster. Orleans' client connects as a hosted service that blocks the host's
+/// start until a gateway answers; here it connects in the background instead, retrying for as long as it takes, so
+/// front ends and silos start in any order and the API answers 503 (<see cref="ClusterGateMiddleware"/>) until then.
+/// Once connected, Orleans' client follows the membership table by itself: silos may come and go.
 /// </summary>
-public sealed partial class ClusterConnection(string connectionString, ILoggerFactory loggerFactory) : BackgroundService, IGrainFactory, IClusterStatus
+public sealed partial class ClusterConnection(IReadOnlyList<IHostedService> clientServices, ILogger<ClusterConnection> logger) : BackgroundService
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
-
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ILogger _logger = loggerFactory.CreateLogger<ClusterConnection>();
-    private volatile ClusterClient? _client;
 
-    public bool IsConnected => _client is not null;
+    public bool IsConnected => _connected.Task.IsCompletedSuccessfully;
 
     /// <summary>Completes once connected.</summary>
     public Task WhenConnected => _connected.Task;
 
-    public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey
-        => Client.GrainFactory.GetGrain<TGrainInterface>(key);
-
-    public Task<IReadOnlyList<SiloReport>> GetSilosAsync(CancellationToken cancellationToken) => Client.Status.GetSilosAsync(cancellationToken);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        // The client's own retry filter (EndlessConnectionRetry) keeps each start retrying until a gateway answers.
+        foreach (var service in clientServices)
         {
-            try
-            {
-                _client = await ClusterClient.ConnectAsync(connectionString, loggerFactory: loggerFactory, cancellationToken: stoppingToken);
-                _connected.TrySetResult();
-                LogConnected(_logger);
-                return;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // No silo yet, or the database is not reachable yet: keep trying; the front end answers 503 meanwhile.
-                LogNotYetConnected(_logger, exception);
-                await Task.Delay(RetryDelay, stoppingToken);
-            }
+            await service.StartAsync(stoppingToken);
         }
+
+        _connected.TrySetResult();
+        LogConnected(logger);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_client is { } client)
+        if (IsConnected)
         {
-            _client = null;
-            await client.DisposeAsync();
+            foreach (var service in clientServices.Reverse())
+            {
+                await service.StopAsync(cancellationToken);
+            }
         }
     }
 
-    private ClusterClient Client => _client ?? throw new GrainUnavailableException("The front end is not connected to the silo cluster yet.");
-
     [LoggerMessage(1, LogLevel.Information, "Connected to the silo cluster.")]
     private static partial void LogConnected(ILogger logger);
-
-    [LoggerMessage(2, LogLevel.Warning, "Not connected to the silo cluster yet; retrying.")]
-    private static partial void LogNotYetConnected(ILogger logger, Exception exception);
 }

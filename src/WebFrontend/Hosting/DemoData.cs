@@ -2,7 +2,6 @@ using Grains.Coupons;
 using Grains.Products;
 using Grains.Wallets;
 using Microsoft.Extensions.Options;
-using Runtime;
 using WebFrontend.Http;
 
 namespace WebFrontend.Hosting;

@@ -1,10 +1,9 @@
-using Grains.Persistence;
+using Grains.Persistence.Hosting;
 using Grains.Persistence.Queries;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
-using Runtime;
-using Runtime.Cluster;
-using Runtime.Hosting;
-using Runtime.Storage;
+using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace WebFrontend.Hosting;
 
@@ -15,28 +14,74 @@ public static class GrainAccess
     public const string DataSourceName = "web-frontend";
 
     /// <summary>
-    /// With <c>ConnectionStrings:Postgres</c>: a client of the silo cluster on that database, reading lists from its
-    /// tables. Without: one silo in this process on in-memory storage, seeded with demo data — nothing to set up,
-    /// nothing durable.
+    /// With <c>ConnectionStrings:Postgres</c>: an Orleans client of the silo cluster on that database, finding gateways
+    /// in its membership table and reading lists from its tables. Without: one silo in this process on in-memory
+    /// storage, seeded with demo data — nothing to set up, nothing durable.
     /// </summary>
     public static void AddGrainAccess(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
         var connectionString = builder.Configuration.GetConnectionString("Postgres");
-        var health = services.AddHealthChecks();
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            var storage = new InMemoryGrainStorage();
-            services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
-            services.AddSilo().UseInMemoryStorage(storage).AddCommerce(builder.Configuration);
-            var queries = new InMemoryQueries(storage);
-            services.AddSingleton<IProductQueries>(queries);
-            services.AddSingleton<IOrderQueries>(queries);
-            services.AddHostedService<DemoData>();
-            health.AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
-            return;
+            AddEmbeddedSilo(builder);
         }
+        else
+        {
+            AddClusterClient(builder, connectionString);
+        }
+    }
+
+    /// <summary>Whether this front end is a client of a cluster (and so must wait for it) rather than hosting its silo.</summary>
+    public static bool IsClusterClient(this IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres"));
+
+    private static void AddEmbeddedSilo(WebApplicationBuilder builder)
+    {
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ReminderOptions>(builder.Configuration.GetSection("Reminders"));
+            silo.UseInMemory();
+            silo.AddCommerce();
+            silo.AddDashboard();
+        });
+        var services = builder.Services;
+        services.AddSingleton<IProductQueries>(provider => provider.GetRequiredService<InMemoryQueries>());
+        services.AddSingleton<IOrderQueries>(provider => provider.GetRequiredService<InMemoryQueries>());
+        services.AddHostedService<DemoData>();
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+    }
+
+    private static void AddClusterClient(WebApplicationBuilder builder, string connectionString)
+    {
+        var services = builder.Services;
+        var hostedBefore = services.Where(d => d.ServiceType == typeof(IHostedService)).ToHashSet();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(builder.Configuration.GetSection("Cluster"));
+            client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+            client.Configure<GatewayOptions>(builder.Configuration.GetSection("Gateway"));
+            client.UseAdoNetClustering(options =>
+            {
+                options.Invariant = CommerceSiloBuilderExtensions.NpgsqlInvariant;
+                options.ConnectionString = connectionString;
+            });
+            client.AddActivityPropagation();
+            client.AddDashboard();
+        });
+        services.Replace(ServiceDescriptor.Singleton<IClientConnectionRetryFilter, EndlessConnectionRetry>());
+
+        // Orleans starts its client as a hosted service that holds up the host until a gateway answers; the front end
+        // starts it in the background instead (ClusterConnection), so it serves 503s meanwhile.
+        var clientServices = services.Where(d => d.ServiceType == typeof(IHostedService) && !hostedBefore.Contains(d)).ToList();
+        foreach (var descriptor in clientServices)
+        {
+            services.Remove(descriptor);
+        }
+
+        services.AddSingleton(provider => new ClusterConnection(
+            [.. clientServices.Select(d => (IHostedService)(d.ImplementationInstance ?? d.ImplementationFactory?.Invoke(provider) ?? ActivatorUtilities.GetServiceOrCreateInstance(provider, d.ImplementationType!)))],
+            provider.GetRequiredService<ILogger<ClusterConnection>>()));
+        services.AddHostedService(provider => provider.GetRequiredService<ClusterConnection>());
 
         services.AddSingleton(_ =>
         {
@@ -54,12 +99,10 @@ public static class GrainAccess
 
             return dataSource.Build();
         });
-        services.AddSingleton(sp => new ClusterConnection(connectionString, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddHostedService(sp => sp.GetRequiredService<ClusterConnection>());
-        services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<ClusterConnection>());
-        services.AddSingleton<IClusterStatus>(sp => sp.GetRequiredService<ClusterConnection>());
-        services.AddSingleton<IProductQueries>(sp => new PostgresProductQueries(sp.GetRequiredService<NpgsqlDataSource>()));
-        services.AddSingleton<IOrderQueries>(sp => new PostgresOrderQueries(sp.GetRequiredService<NpgsqlDataSource>()));
-        health.AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        services.AddSingleton<IProductQueries>(provider => new PostgresProductQueries(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IOrderQueries>(provider => new PostgresOrderQueries(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
     }
 }

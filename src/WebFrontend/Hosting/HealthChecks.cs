@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using Runtime.Cluster;
+using WebFrontend.Http;
 
 namespace WebFrontend.Hosting;
 
-/// <summary>Ready when the database answers and at least one silo of the cluster is active.</summary>
-public sealed class ClusterHealthCheck(NpgsqlDataSource dataSource, ClusterConnection connection) : IHealthCheck
+/// <summary>Ready when the database answers (cluster mode: lists read it directly).</summary>
+public sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -13,29 +13,33 @@ public sealed class ClusterHealthCheck(NpgsqlDataSource dataSource, ClusterConne
         {
             await using var command = dataSource.CreateCommand("SELECT 1");
             await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("The database is unreachable.", exception);
         }
+    }
+}
 
-        if (!connection.IsConnected)
+/// <summary>Ready when at least one silo is active, as Orleans' management grain sees the cluster.</summary>
+public sealed class ClusterHealthCheck(IGrainFactory grains, IServiceProvider services) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (services.GetService<ClusterConnection>() is { IsConnected: false })
         {
             return HealthCheckResult.Unhealthy("Not connected to the silo cluster yet.");
         }
 
-        var silos = await connection.GetSilosAsync(cancellationToken);
-        return silos.Any(s => s.Status == SiloStatus.Active)
-            ? HealthCheckResult.Healthy($"{silos.Count(s => s.Status == SiloStatus.Active)} active silos.")
-            : HealthCheckResult.Unhealthy("No active silo.");
+        try
+        {
+            var active = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cancellationToken);
+            return active.Count > 0 ? HealthCheckResult.Healthy($"{active.Count} active silos.") : HealthCheckResult.Unhealthy("No active silo.");
+        }
+        catch (Exception exception) when (GrainExceptionHandler.IsUnavailable(exception))
+        {
+            return HealthCheckResult.Unhealthy("The cluster did not answer.", exception);
+        }
     }
-}
-
-/// <summary>Ready once the in-process silo is serving.</summary>
-public sealed class SiloHealthCheck(IClusterStatus status) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        => (await status.GetSilosAsync(cancellationToken)).Any(s => s.Status == SiloStatus.Active)
-            ? HealthCheckResult.Healthy("The in-process silo is serving.")
-            : HealthCheckResult.Unhealthy("The in-process silo is not serving.");
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Grains.Storage;
 using Microsoft.AspNetCore.Mvc;
-using Runtime;
+using Orleans.Runtime;
 
 namespace WebFrontend.Http;
 
@@ -12,7 +13,7 @@ public sealed partial class GrainExceptionHandler(IProblemDetailsService problem
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var unavailable = exception is GrainUnavailableException or GrainCallInterruptedException or TimeoutException;
+        var unavailable = IsUnavailable(exception);
         var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         if (unavailable)
         {
@@ -35,6 +36,14 @@ public sealed partial class GrainExceptionHandler(IProblemDetailsService problem
         Problem.Complete(problem, httpContext);
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    /// <summary>
+    /// The cluster could not take the call right now, and a retry is likely to succeed: no gateway or silo reachable,
+    /// a silo failing over or shutting down, a call timing out, a write refused after its grain's storage failed.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception)
+        => exception is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException
+            or TimeoutException or GroupCommitFailedException or Orleans.Storage.InconsistentStateException;
 
     [LoggerMessage(1, LogLevel.Warning, "{Method} {Path}: the cluster is unreachable.")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string path);

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Grains.Idempotency;
 using Microsoft.Extensions.Options;
-using Runtime;
 using WebFrontend.Auth;
 using WebFrontend.Http;
 

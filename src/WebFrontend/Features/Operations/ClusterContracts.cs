@@ -1,13 +1,14 @@
 namespace WebFrontend.Features.Operations;
 
-public sealed record ClusterResponse(IReadOnlyList<SiloResponse> Silos, int TotalPartitions, long TotalActivations);
+/// <summary>The cluster as Orleans' management grain sees it: every silo in the membership table, and what it hosts.</summary>
+public sealed record ClusterResponse(IReadOnlyList<SiloResponse> Silos, long TotalActivations);
 
+/// <param name="Status">Orleans' membership status in capitals: ACTIVE, JOINING, SHUTTINGDOWN, DEAD, ….</param>
 public sealed record SiloResponse(
-    string SiloId,
+    string SiloAddress,
     string Name,
-    string Endpoint,
     string Status,
+    int GatewayPort,
     DateTime StartedAt,
-    DateTime HeartbeatAt,
-    int OwnedPartitions,
-    IReadOnlyDictionary<string, long> ActivationsByGrainType);
+    DateTime IAmAliveAt,
+    IReadOnlyDictionary<string, int> ActivationsByGrainType);

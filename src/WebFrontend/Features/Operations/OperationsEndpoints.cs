@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Runtime.Cluster;
 using WebFrontend.Auth;
 using WebFrontend.Http;
 
@@ -19,14 +18,23 @@ public static class OperationsEndpoints
         api.MapGet("/cluster", GetClusterAsync).RequirePermission(Permissions.ClusterRead).WithTags("Operations").Produces<ClusterResponse>();
     }
 
-    private static async Task<IResult> GetClusterAsync(IClusterStatus status, CancellationToken cancellationToken)
+    private static async Task<IResult> GetClusterAsync(IGrainFactory grains)
     {
-        var silos = await status.GetSilosAsync(cancellationToken);
-        var response = new ClusterResponse(
-            [.. silos.Select(s => new SiloResponse(
-                s.SiloId, s.Name, s.Endpoint, s.Status.ToString().ToUpperInvariant(), s.StartedAt.UtcDateTime, s.HeartbeatAt.UtcDateTime, s.OwnedPartitions, s.ActivationsByGrainType))],
-            silos.Sum(s => s.OwnedPartitions),
-            silos.Sum(s => s.ActivationsByGrainType.Values.Sum()));
-        return TypedResults.Json(response, ApiJson.Context.ClusterResponse);
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: false);
+        var statistics = await management.GetSimpleGrainStatistics();
+        var activations = statistics.ToLookup(s => s.SiloAddress);
+        var silos = hosts
+            .OrderBy(h => h.StartTime)
+            .Select(h => new SiloResponse(
+                h.SiloAddress.ToParsableString(),
+                h.SiloName,
+                h.Status.ToString().ToUpperInvariant(),
+                h.ProxyPort,
+                h.StartTime,
+                h.IAmAliveTime,
+                activations[h.SiloAddress].GroupBy(s => s.GrainType).ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount), StringComparer.Ordinal)))
+            .ToList();
+        return TypedResults.Json(new ClusterResponse(silos, statistics.Sum(s => (long)s.ActivationCount)), ApiJson.Context.ClusterResponse);
     }
 }

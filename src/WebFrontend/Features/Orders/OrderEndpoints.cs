@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Claims;
 using Grains.Orders;
 using Grains.Persistence.Queries;
-using Runtime;
 using WebFrontend.Auth;
 using WebFrontend.Http;
 using WebFrontend.Idempotency;

@@ -2,7 +2,7 @@ using System.Net;
 using Grains.Payments;
 using Microsoft.Extensions.Primitives;
 using Payments.VnPay;
-using Runtime;
+using Microsoft.Extensions.Options;
 using WebFrontend.Http;
 
 namespace WebFrontend.Features.Payments;
@@ -26,11 +26,11 @@ public static partial class VnPayEndpoints
     /// The IPN. Always 200 with <c>{RspCode, Message}</c>, checked in VNPay's order: checksum (97), payment (01),
     /// amount (04), already confirmed (02), else recorded (00); anything unexpected is 99, so the gateway retries.
     /// </summary>
-    private static async Task<IResult> IpnAsync(HttpContext context, IGrainFactory grains, VnPayOptions options, ILoggerFactory loggers)
+    private static async Task<IResult> IpnAsync(HttpContext context, IGrainFactory grains, IOptions<VnPayOptions> options, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(VnPayEndpoints));
         var query = context.Request.Query;
-        if (!IsSigned(query, options))
+        if (!IsSigned(query, options.Value))
         {
             LogBadChecksum(logger, context.Connection.RemoteIpAddress, query[VnPayFields.TxnRef].ToString());
             return Reply(IpnReplyCodes.InvalidChecksum, "Invalid signature");
@@ -68,10 +68,10 @@ public static partial class VnPayEndpoints
     }
 
     /// <summary>The customer's browser back from the pay page. It shows the outcome; only the IPN and polling change state.</summary>
-    private static async Task<IResult> ReturnAsync(HttpContext context, IGrainFactory grains, VnPayOptions options)
+    private static async Task<IResult> ReturnAsync(HttpContext context, IGrainFactory grains, IOptions<VnPayOptions> options)
     {
         var query = context.Request.Query;
-        if (!IsSigned(query, options))
+        if (!IsSigned(query, options.Value))
         {
             return Problem.Of(context, StatusCodes.Status400BadRequest, ProblemTypes.InvalidSignature, "Invalid signature.",
                 "The gateway's parameters do not match their checksum.");

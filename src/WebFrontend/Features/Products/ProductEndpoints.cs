@@ -1,7 +1,6 @@
 using System.Globalization;
 using Grains.Persistence.Queries;
 using Grains.Products;
-using Runtime;
 using WebFrontend.Auth;
 using WebFrontend.Http;
 using WebFrontend.Idempotency;

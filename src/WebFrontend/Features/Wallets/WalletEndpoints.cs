@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Grains.Wallets;
-using Runtime;
 using WebFrontend.Auth;
 using WebFrontend.Http;
 using WebFrontend.Idempotency;

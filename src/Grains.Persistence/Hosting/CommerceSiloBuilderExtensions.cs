@@ -1,0 +1,144 @@
+using Grains.Idempotency;
+using Grains.Orders;
+using Grains.Payments;
+using Grains.Persistence.Queries;
+using Grains.Persistence.Schema;
+using Grains.Persistence.Storage;
+using Grains.Persistence.Stores;
+using Grains.Products;
+using Grains.Storage;
+using Grains.Wallets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Storage;
+
+namespace Grains.Persistence.Hosting;
+
+public static class CommerceSiloBuilderExtensions
+{
+    /// <summary>The ADO.NET invariant of Npgsql: Orleans' providers load its factory by this name.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
+    /// <summary>
+    /// What the commerce grains need on any silo: their settings ("Commerce" and "VnPay" sections, checked at start),
+    /// the payment gateway, the typed storage provider and the request log scope. Add storage with
+    /// <see cref="UsePostgres"/> or <see cref="UseInMemory"/>.
+    /// </summary>
+    public static ISiloBuilder AddCommerce(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var services = silo.Services;
+        services.AddOptions<CommerceOptions>().BindConfiguration(CommerceOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CommerceOptions>, CommerceOptionsValidator>();
+        services.AddOptions<VnPayOptions>().BindConfiguration(VnPayOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VnPayOptions>, VnPayOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IOrderSagaFaults, NoOrderSagaFaults>();
+        services.TryAddSingleton<PaymentGatewayMetrics>();
+        services.TryAddSingleton<IPaymentGateway, VnPayGateway>();
+        services.AddKeyedSingleton<IGrainStorage>(StorageNames.Commerce, (provider, _) => new CommerceGrainStorage(provider));
+        silo.AddIncomingGrainCallFilter<RequestLogScopeFilter>();
+        silo.AddActivityPropagation();
+        return silo;
+    }
+
+    /// <summary>
+    /// The cluster on PostgreSQL: membership, reminders and default grain storage through Orleans' ADO.NET providers
+    /// (our schema and queries, migrated as the silo starts), the commerce states in their typed tables.
+    /// </summary>
+    public static ISiloBuilder UsePostgres(this ISiloBuilder silo, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var services = silo.Services;
+        services.TryAddSingleton(_ => SiloDataSource(connectionString));
+        services.TryAddSingleton<SchemaMigrator>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigration>();
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = NpgsqlInvariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = NpgsqlInvariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorageAsDefault(options =>
+        {
+            options.Invariant = NpgsqlInvariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        services.TryAddSingleton<IGrainStateStore<ProductState>, ProductStateStore>();
+        services.TryAddSingleton<IGrainStateStore<OrderState>, OrderStateStore>();
+        services.TryAddSingleton<IGrainStateStore<PaymentState>, PaymentStateStore>();
+        services.TryAddSingleton<IGrainStateStore<WalletState>, WalletStateStore>();
+        services.TryAddSingleton<IGrainStateStore<IdempotencyState>, IdempotencyStateStore>();
+        return silo;
+    }
+
+    /// <summary>
+    /// One silo alone, nothing durable: localhost clustering, in-memory reminders and default storage, the commerce
+    /// states in memory where <see cref="InMemoryQueries"/> lists them. The embedded mode's storage.
+    /// </summary>
+    public static ISiloBuilder UseInMemory(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.UseLocalhostClustering();
+        silo.UseInMemoryReminderService();
+        silo.AddMemoryGrainStorageAsDefault();
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        AddInMemoryStore<ProductState>(silo.Services);
+        AddInMemoryStore<OrderState>(silo.Services);
+        AddInMemoryStore<PaymentState>(silo.Services);
+        AddInMemoryStore<WalletState>(silo.Services);
+        AddInMemoryStore<IdempotencyState>(silo.Services);
+        silo.Services.TryAddSingleton<InMemoryQueries>();
+        return silo;
+    }
+
+    /// <summary>
+    /// Failure detection tuned for this product (see the README's configuration): probes every second, a silo that
+    /// misses <paramref name="missedProbes"/> in a row is voted dead by one peer, and everyone rereads the membership
+    /// table every two seconds, so a crashed silo's grains are served elsewhere within seconds.
+    /// </summary>
+    public static ISiloBuilder UseFastFailureDetection(this ISiloBuilder silo)
+    {
+        silo.Services.AddOptions<ClusterMembershipOptions>()
+            .Configure(options =>
+            {
+                options.ProbeTimeout = TimeSpan.FromSeconds(1);
+                options.NumMissedProbesLimit = 3;
+                options.NumVotesForDeathDeclaration = 1;
+                options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+            })
+            .BindConfiguration("Membership");
+        return silo;
+    }
+
+    private static void AddInMemoryStore<TState>(IServiceCollection services) where TState : class, new()
+    {
+        services.TryAddSingleton<InMemoryStateStore<TState>>();
+        services.TryAddSingleton<IGrainStateStore<TState>>(provider => provider.GetRequiredService<InMemoryStateStore<TState>>());
+    }
+
+    /// <summary>The silo's own pool: prepared statements for the stores' few statements, 40 connections unless the string says.</summary>
+    private static NpgsqlDataSource SiloDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "silo" };
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
+
+        if (builder.ConnectionStringBuilder.MaxPoolSize == 100)
+        {
+            builder.ConnectionStringBuilder.MaxPoolSize = 40;
+        }
+
+        return builder.Build();
+    }
+}

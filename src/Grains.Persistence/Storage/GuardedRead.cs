@@ -1,0 +1,40 @@
+using Npgsql;
+
+namespace Grains.Persistence.Storage;
+
+/// <summary>How typed stores read: the grain's main row and its child rows in one round trip (one batch).</summary>
+internal static class GuardedRead
+{
+    /// <summary>
+    /// Runs <paramref name="mainSql"/> (the main row, its last column the ETag) and <paramref name="childSql"/> (the
+    /// child rows), both taking the grain key as $1; null when there is no main row.
+    /// </summary>
+    public static async Task<StoredState<TState>?> ReadAsync<TState>(
+        NpgsqlDataSource dataSource,
+        string grainKey,
+        string mainSql,
+        string childSql,
+        Func<NpgsqlDataReader, TState> readMain,
+        Action<NpgsqlDataReader, TState> readChild,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(GuardedWrite.Command(mainSql, grainKey));
+        batch.BatchCommands.Add(GuardedWrite.Command(childSql, grainKey));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var state = readMain(reader);
+        var etag = reader.GetInt64(reader.FieldCount - 1);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            readChild(reader, state);
+        }
+
+        return new StoredState<TState>(state, etag);
+    }
+}
