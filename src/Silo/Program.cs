@@ -32,7 +32,8 @@ builder.UseOrleans(silo =>
     silo.AddDashboard();
     if (string.IsNullOrWhiteSpace(connectionString))
     {
-        silo.UseInMemory();
+        silo.UseLocalhostClustering();
+        silo.UseInMemoryStorage();
     }
     else
     {

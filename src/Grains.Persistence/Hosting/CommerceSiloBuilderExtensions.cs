@@ -25,7 +25,7 @@ public static class CommerceSiloBuilderExtensions
     /// <summary>
     /// What the commerce grains need on any silo: their settings ("Commerce" and "VnPay" sections, checked at start),
     /// the payment gateway, the typed storage provider and the request log scope. Add storage with
-    /// <see cref="UsePostgres"/> or <see cref="UseInMemory"/>.
+    /// <see cref="UsePostgres"/> or <see cref="UseInMemoryStorage"/>.
     /// </summary>
     public static ISiloBuilder AddCommerce(this ISiloBuilder silo)
     {
@@ -81,13 +81,13 @@ public static class CommerceSiloBuilderExtensions
     }
 
     /// <summary>
-    /// One silo alone, nothing durable: localhost clustering, in-memory reminders and default storage, the commerce
-    /// states in memory where <see cref="InMemoryQueries"/> lists them. The embedded mode's storage.
+    /// Nothing durable: in-memory reminders and default storage, the commerce states in memory where
+    /// <see cref="InMemoryQueries"/> lists them. The embedded mode's storage (with localhost clustering), and the grain
+    /// tests'.
     /// </summary>
-    public static ISiloBuilder UseInMemory(this ISiloBuilder silo)
+    public static ISiloBuilder UseInMemoryStorage(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.UseLocalhostClustering();
         silo.UseInMemoryReminderService();
         silo.AddMemoryGrainStorageAsDefault();
         silo.UseSystemTextJsonGrainStorageSerializer();

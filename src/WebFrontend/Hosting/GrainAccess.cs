@@ -40,7 +40,8 @@ public static class GrainAccess
         builder.UseOrleans(silo =>
         {
             silo.Configure<ReminderOptions>(builder.Configuration.GetSection("Reminders"));
-            silo.UseInMemory();
+            silo.UseLocalhostClustering();
+            silo.UseInMemoryStorage();
             silo.AddCommerce();
             silo.AddDashboard();
         });

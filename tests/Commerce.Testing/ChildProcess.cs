@@ -1,20 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Benchmarks;
+namespace Commerce.Testing;
 
 /// <summary>
-/// <c>dotnet &lt;dll&gt;</c> as a child process with stdout and stderr in one log file, so a benchmark's console shows
-/// only its own table while a failed run still leaves the child's side of the story behind.
+/// <c>dotnet &lt;dll&gt;</c> as a child process with stdout and stderr in one log file, so a test's or benchmark's
+/// console shows only its own output while a failed run still leaves the child's side of the story behind.
 /// </summary>
-internal sealed class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Task _pumps;
     private readonly Action<string>? _onLine;
 
-    private ChildProcess(string name, Process process, StreamWriter log, Action<string>? onLine)
+    private ChildProcess(string name, Process process, StreamWriter log, Action<string>? onLine, Action<int>? onExit)
     {
         Name = name;
         _process = process;
@@ -22,6 +22,10 @@ internal sealed class ChildProcess : IAsyncDisposable
         _onLine = onLine;
         // Both pipes must be drained all the time: a child blocked on a full pipe looks like a hung benchmark.
         _pumps = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError));
+        if (onExit is not null)
+        {
+            _ = NotifyExitAsync(onExit);
+        }
     }
 
     /// <summary>Also the log file's name in the run directory, so that directory reads as the list of processes.</summary>
@@ -38,7 +42,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// (stdout and stderr) as it is logged, e.g. to catch a process announcing the address it listens on.
     /// </summary>
     public static ChildProcess Start(string name, string dllPath, IReadOnlyDictionary<string, string> environment, string logDirectory,
-        IReadOnlyList<string>? arguments = null, Action<string>? onLine = null)
+        IReadOnlyList<string>? arguments = null, Action<string>? onLine = null, Action<int>? onExit = null)
     {
         var start = new ProcessStartInfo("dotnet", [dllPath, .. arguments ?? []])
         {
@@ -53,7 +57,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         Directory.CreateDirectory(logDirectory);
         var log = new StreamWriter(Path.Combine(logDirectory, $"{name}.log")) { AutoFlush = true };
-        return new ChildProcess(name, Process.Start(start)!, log, onLine);
+        return new ChildProcess(name, Process.Start(start)!, log, onLine, onExit);
     }
 
     /// <summary>kill -9, and wait until the process is gone: no shutdown code runs, nothing is flushed or released.</summary>
@@ -100,6 +104,13 @@ internal sealed class ChildProcess : IAsyncDisposable
         await _pumps;
         await _log.DisposeAsync();
         _process.Dispose();
+    }
+
+    private async Task NotifyExitAsync(Action<int> onExit)
+    {
+        await _process.WaitForExitAsync();
+        await _pumps;
+        onExit(_process.ExitCode);
     }
 
     private async Task PumpAsync(StreamReader reader)
