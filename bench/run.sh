@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Runs one benchmark in Release against a private PostgreSQL it starts itself; prints a table, writes
-# bench/results/<name>.json and ends with a one-line summary.
-#   bench/run.sh hot-grain     [--seconds N] [--callers 1,8,64,256]
-#   bench/run.sh cluster-chaos
-#   bench/run.sh cluster-scale [--seconds N]
+# bench/results/<name>.json and ends with a one-line summary; exits 1 when an invariant or a target fails.
+#   bench/run.sh hot-grain     [--seconds N] [--callers 1,8,64,256]   an in-process silo: a hot grain (group commit) and
+#                               ProductGrain.Reserve against PostgreSQL's atomic UPDATE and SELECT FOR UPDATE; storage
+#                               writes counted from Orleans' meter; ends with hot-grain: ratio_vs_atomic_update=<x> at 64
+#                               callers (target ≥ 20; every confirmed reservation must be durable).
+#   bench/run.sh cluster-chaos  3 silo processes, kill -9 of the busiest under load; ends with cluster-chaos: lost=<n>
+#                               oversold=<n> takeover_s=<x> (lost = oversold = 0, takeover ≤ 5 s, only the killed silo
+#                               Dead in orleans_membership).
+#   bench/run.sh cluster-scale [--seconds N]   local vs remote grain calls and client → grain on 1-3 in-process silos.
 #   bench/run.sh list-depth     1,000,000 orders of 10,000 customers bulk-loaded; one silo process and the HTTP front
 #                               end (src/WebFrontend, cluster-client mode) as processes; p50/p95/p99 of GET
 #                               /api/v1/orders?limit=20 for page 1 and page 5,000 (keyset cursor), the OFFSET
@@ -14,6 +19,9 @@
 #                               customer places an order over HTTP, pays on the simulator and polls until PAID; orders/s
 #                               and p50/p90/p99 create → PAID; ends with checkout: paid_per_s=<x> p99_ms=<y> lost=<n>
 #                               (exit code 1 if any order was lost).
+# Every multi-silo benchmark also fails when orleans_membership shows a silo Dead that it did not kill.
+# Add --smoke to any of them: seconds and tiny data through the same code path, invariants still checked, performance
+# targets reported but not enforced, results in a temporary folder (tests/Benchmarks.Tests runs these).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # cluster-chaos, list-depth and checkout run real silo processes from the Release build; list-depth and checkout also

@@ -6,11 +6,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Commerce.Testing;
 using Npgsql;
-using Runtime.TestingHost;
 
 namespace Benchmarks;
 
@@ -23,6 +22,7 @@ namespace Benchmarks;
 /// passes. Reported: paid orders per second over the run and the create → PAID latency; lost = orders that were
 /// created but not PAID by the deadline, plus placements that failed. The payments' poll reminder keeps its default
 /// interval (5 min), so a PAID here comes from the IPN; the simulator's querydr counter shows it was not asked.
+/// <c>--smoke</c>: 24 customers, 8 at a time, through the same processes and checks.
 /// </summary>
 public static class CheckoutBenchmark
 {
@@ -40,8 +40,6 @@ public static class CheckoutBenchmark
     private static readonly TimeSpan OrderDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan IpnRetryInterval = TimeSpan.FromSeconds(1);
 
-    private const string TmnCode = "BENCHSHOP";
-    private const string HashSecret = "checkout-benchmark-hash-secret-0123456789";
     private const string SigningKey = "checkout-benchmark-signing-key-0123456789";
 
     // What the front end's token validation expects (src/WebFrontend/appsettings.json, Auth section).
@@ -50,8 +48,8 @@ public static class CheckoutBenchmark
 
     public static async Task<int> RunAsync(BenchmarkArguments arguments)
     {
-        var customers = arguments.Customers ?? DefaultCustomers;
-        var concurrency = Math.Min(arguments.Concurrency ?? DefaultConcurrency, customers);
+        var customers = arguments.Customers ?? (arguments.Smoke ? 24 : DefaultCustomers);
+        var concurrency = Math.Min(arguments.Concurrency ?? (arguments.Smoke ? 8 : DefaultConcurrency), customers);
         var frontendCount = arguments.Frontends ?? DefaultFrontends;
         if (frontendCount > 2)
         {
@@ -60,36 +58,25 @@ public static class CheckoutBenchmark
 
         var warmupCustomers = Math.Min(MaxWarmupCustomers, Math.Max(concurrency, customers / 10));
         var runDirectory = Path.Combine(Path.GetTempPath(), $"checkout-{Environment.ProcessId}");
-        Console.WriteLine($"checkout: {customers:N0} customers, {concurrency} at a time, {Silos} silo processes, {frontendCount} front end(s), gateway simulator "
+        Console.WriteLine($"checkout{(arguments.Smoke ? " --smoke" : "")}: {customers:N0} customers, {concurrency} at a time, {Silos} silo processes, {frontendCount} front end(s), gateway simulator "
             + $"(IPN on, retry every {IpnRetryInterval.TotalSeconds:0} s); {Environment.ProcessorCount} cores; logs in {runDirectory}");
         await using var server = await PostgresServer.StartAsync();
         var database = await server.CreateDatabaseAsync("checkout");
 
         // The front ends' ports are chosen first: the simulator is told where IPNs go when it starts, and the silos
         // and front ends are told where the simulator is.
-        var frontendPorts = Enumerable.Range(0, frontendCount).Select(_ => WebFrontendProcess.FreePort()).ToList();
+        var frontendPorts = Enumerable.Range(0, frontendCount).Select(_ => FreePorts.Next()).ToList();
         var ipnFrontend = new Uri($"http://127.0.0.1:{frontendPorts[0]}");
-        var gateway = await PaymentGatewayProcess.StartAsync(TmnCode, HashSecret, new Uri(ipnFrontend, "/api/v1/webhooks/vnpay/ipn"), runDirectory,
+        var gateway = await PaymentGatewayProcess.StartAsync(Merchant.TmnCode, Merchant.HashSecret, new Uri(ipnFrontend, "/api/v1/webhooks/vnpay/ipn"), runDirectory,
             new Dictionary<string, string> { ["Ipn:RetryInterval"] = IpnRetryInterval.ToString("c", CultureInfo.InvariantCulture) });
         Console.WriteLine($"  gateway simulator at {gateway.BaseAddress} (pid {gateway.ProcessId}), IPNs to {ipnFrontend}");
 
-        var vnPay = new Dictionary<string, string>
-        {
-            ["VnPay__TmnCode"] = TmnCode,
-            ["VnPay__HashSecret"] = HashSecret,
-            ["VnPay__PayUrl"] = gateway.PayUrl.ToString(),
-            ["VnPay__ApiUrl"] = gateway.ApiUrl.ToString(),
-            ["VnPay__ReturnUrl"] = new Uri(ipnFrontend, "/api/v1/payments/vnpay/return").ToString(),
-        };
+        var vnPay = Merchant.Environment(gateway, ipnFrontend);
         var silos = new List<SiloProcess>();
         var frontends = new List<WebFrontendProcess>();
         try
         {
-            silos.AddRange(Enumerable.Range(1, Silos).Select(i => SiloProcess.Start($"silo-{i}", database, runDirectory, vnPay)));
-            await using (var observer = await ClusterObserver.StartAsync(database))
-            {
-                await observer.WaitUntilSettledAsync(Silos, TimeSpan.FromMinutes(2));
-            }
+            silos.AddRange(await SiloProcesses.StartAsync(Silos, database, runDirectory, vnPay));
 
             frontends.AddRange(frontendPorts.Select((port, i) => WebFrontendProcess.Start(database, SigningKey, runDirectory, vnPay, $"web-frontend-{i + 1}", port)));
             using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan, AllowAutoRedirect = false })
@@ -115,13 +102,14 @@ public static class CheckoutBenchmark
             Console.WriteLine($"  warm-up: {warmup.Results.Count(r => r.Paid)} of {warmupCustomers} paid in {warmup.Elapsed.TotalSeconds:0.0} s");
 
             var statsBefore = await gateway.StatsAsync(http);
-            var loadBefore = LoadAverage();
+            var loadBefore = ResultsFile.LoadAverage();
             Console.WriteLine($"  measuring: {customers:N0} checkouts, {concurrency} customers at a time, polling every {PollInterval.TotalMilliseconds:0} ms, "
                 + $"deadline {OrderDeadline.TotalSeconds:0} s per order…");
             var load = await RunLoadAsync(client, "bench-cus", customers, concurrency);
-            var loadAfter = LoadAverage();
+            var loadAfter = ResultsFile.LoadAverage();
             var ipnLog = await SettledIpnLogAsync(gateway, http, load);
             var statsAfter = await gateway.StatsAsync(http);
+            var membership = await MembershipCheck.ReadAsync(database);
 
             var report = Report.Of(load, statsBefore, statsAfter, ipnLog, warmup);
             await using var dataSource = NpgsqlDataSource.Create(database);
@@ -129,11 +117,15 @@ public static class CheckoutBenchmark
             var logs = CountLogLevels(runDirectory);
             Print(report, books, logs, customers, concurrency, frontendCount);
             Console.WriteLine($"  load average (1/5/15 min) before / after the measured run: {loadBefore} / {loadAfter}");
-            await WriteResultsAsync(arguments.ResultsDirectory, dataSource, report, books, logs, customers, concurrency, frontendCount, warmupCustomers,
-                loadBefore, loadAfter);
+            await WriteResultsAsync(arguments, dataSource, report, books, logs, customers, concurrency, frontendCount, warmupCustomers,
+                loadBefore, loadAfter, membership);
+            if (!membership.Passed)
+            {
+                Console.WriteLine($"  FAILED: {string.Join(", ", membership.FalselyDead)} declared dead without being killed");
+            }
 
             Console.WriteLine($"checkout: paid_per_s={Fixed(report.PaidPerSecond, 1)} p99_ms={Fixed(report.Total.P99, 1)} lost={report.Lost}");
-            return report.Lost == 0 ? 0 : 1;
+            return report.Lost == 0 && membership.Passed ? 0 : 1;
         }
         finally
         {
@@ -143,12 +135,7 @@ public static class CheckoutBenchmark
                 await frontend.DisposeAsync();
             }
 
-            await Task.WhenAll(silos.Select(s => s.TerminateAsync(TimeSpan.FromSeconds(30))));
-            foreach (var silo in silos)
-            {
-                await silo.DisposeAsync();
-            }
-
+            await SiloProcesses.StopAsync(silos);
             await gateway.TerminateAsync(TimeSpan.FromSeconds(10));
             await gateway.DisposeAsync();
         }
@@ -512,8 +499,8 @@ public static class CheckoutBenchmark
     private static void Row(string measure, string value) => Console.WriteLine($"| {measure,-44} | {value,16} |");
 
     private static async Task WriteResultsAsync(
-        string directory, NpgsqlDataSource dataSource, Report report, JsonObject books, JsonObject logs,
-        int customers, int concurrency, int frontends, int warmupCustomers, string loadBefore, string loadAfter)
+        BenchmarkArguments arguments, NpgsqlDataSource dataSource, Report report, JsonObject books, JsonObject logs,
+        int customers, int concurrency, int frontends, int warmupCustomers, string loadBefore, string loadAfter, MembershipCheck membership)
     {
         await using var version = dataSource.CreateCommand("SHOW server_version");
         var postgres = (string)(await version.ExecuteScalarAsync())!;
@@ -525,6 +512,7 @@ public static class CheckoutBenchmark
         {
             ["benchmark"] = "checkout",
             ["recorded_at"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["mode"] = arguments.Smoke ? "smoke (tiny data)" : "full",
             ["machine"] = new JsonObject
             {
                 ["cores"] = Environment.ProcessorCount,
@@ -534,8 +522,8 @@ public static class CheckoutBenchmark
                 ["load_average_after"] = loadAfter,
             },
             ["postgres"] = postgres,
-            ["setup"] = $"{Silos} silo processes, {frontends} HTTP front end(s) (cluster-client mode, Production) and the VNPay gateway simulator as Release "
-                + "processes on a private PostgreSQL (fsync on), all on this machine; IPNs go to the first front end; customers spread over the front ends; "
+            ["setup"] = $"{Silos} silo processes, {frontends} HTTP front end(s) (cluster-client mode, Production) and the VNPay gateway simulator as "
+                + "processes (Release under bench/run.sh) on a private PostgreSQL (fsync on), all on this machine; IPNs go to the first front end; customers spread over the front ends; "
                 + "default payment poll interval (5 min), so PAID comes from the IPN",
             ["customers"] = customers,
             ["concurrency"] = concurrency,
@@ -576,6 +564,7 @@ public static class CheckoutBenchmark
                 ["querydr_requests"] = report.QueryRequests,
             },
             ["database"] = books,
+            ["membership"] = membership.ToJson(),
             ["process_log_warnings_errors"] = logs,
             ["warmup"] = new JsonObject
             {
@@ -584,27 +573,7 @@ public static class CheckoutBenchmark
                 ["seconds"] = Math.Round(report.Warmup.Elapsed.TotalSeconds, 1),
             },
         };
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "checkout.json");
-        await File.WriteAllTextAsync(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-        Console.WriteLine($"results written to {path}");
-    }
-
-    /// <summary>The 1, 5 and 15 minute load averages (Linux), or "unknown".</summary>
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "unknown";
-        }
+        await ResultsFile.WriteAsync(arguments, "checkout", document);
     }
 
     private static double Ms(long since) => Stopwatch.GetElapsedTime(since).TotalMilliseconds;

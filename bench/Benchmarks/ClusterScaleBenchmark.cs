@@ -1,65 +1,135 @@
-using System.Text.Json;
+using System.Globalization;
 using System.Text.Json.Nodes;
-using Runtime;
-using Runtime.Cluster;
-using Runtime.TestingHost;
+using Commerce.Testing;
 
 namespace Benchmarks;
 
 /// <summary>
-/// Grain calls with no I/O on clusters of 1, 2 and 3 silos (in this process, each with its own HTTP/2 transport on
-/// loopback): latency at one caller and throughput at 64, for a call a silo makes to a grain it serves itself
-/// (local), to a grain another silo serves (silo to silo), and from a cluster client (always remote).
+/// Grain calls with no I/O on Orleans clusters of 1, 2 and 3 silos (in this process, each on its own loopback ports,
+/// clustered through PostgreSQL with the product's hosting): latency at one caller and throughput at 64, for a call a
+/// silo makes to a grain it serves itself (local), to a grain another silo serves (silo to silo over TCP), and from a
+/// cluster client (always remote: client → gateway, and on to the grain's silo when that is another one).
 /// </summary>
 public static class ClusterScaleBenchmark
 {
+    private const string LocalScenario = "local: silo → grain it serves";
+    private const string RemoteScenario = "remote: silo → grain on another silo";
+    private const string ClientScenario = "client → grain (always remote)";
+
+    /// <summary>Grains per scenario: callers take them round robin, so 64 callers spread over 64 activations.</summary>
+    private const int GrainsPerScenario = 64;
+
     public static async Task<int> RunAsync(BenchmarkArguments arguments)
     {
-        var duration = arguments.Duration;
-        Console.WriteLine($"cluster-scale: {duration.TotalSeconds:0} s per scenario, {Environment.ProcessorCount} cores; all silos share this machine");
+        var duration = arguments.Smoke && !arguments.DurationGiven ? TimeSpan.FromSeconds(0.3) : arguments.Duration;
+        var warmup = arguments.Smoke ? TimeSpan.FromSeconds(0.2) : TimeSpan.FromSeconds(3);
+        var loadBefore = ResultsFile.LoadAverage();
+        Console.WriteLine($"cluster-scale{(arguments.Smoke ? " --smoke" : "")}: {duration.TotalSeconds:0.##} s per scenario, {Environment.ProcessorCount} cores, "
+            + $"load average {loadBefore}; all silos share this machine and this process");
         await using var server = await PostgresServer.StartAsync();
         var results = new List<(int Silos, Measurement.Result Result)>();
-        foreach (var silos in new[] { 1, 2, 3 })
+        var memberships = new JsonArray();
+        var falseDeaths = new List<string>();
+        foreach (var siloCount in new[] { 1, 2, 3 })
         {
-            var database = await server.CreateDatabaseAsync($"scale{silos}");
-            var options = new TestClusterOptions { InitialSiloCount = silos, PostgresConnectionString = database };
-            options.GrainAssemblies.Add(typeof(PingGrain).Assembly);
-            await using var cluster = await TestCluster.StartAsync(options);
-            await using (var observer = await ClusterObserver.StartAsync(database))
+            var database = await server.CreateDatabaseAsync($"scale{siloCount}");
+            var silos = new List<InProcessSilo>();
+            try
             {
-                await observer.WaitUntilSettledAsync(silos, TimeSpan.FromMinutes(1));
-            }
-
-            var client = await cluster.GetClientAsync();
-            var first = cluster.Silos[0];
-            var local = KeysWhere(first, served: true);
-            var remote = silos > 1 ? KeysWhere(first, served: false) : [];
-
-            foreach (var callers in new[] { 1, 64 })
-            {
-                Add(results, silos, await Measure("local: silo → grain it serves", callers, duration, i => first.GrainFactory.GetGrain<IPingGrain>(local[i % local.Count])));
-                if (remote.Count > 0)
+                // One at a time: the first migrates the schema, and each joins a cluster that is already settled.
+                for (var i = 1; i <= siloCount; i++)
                 {
-                    Add(results, silos, await Measure("remote: silo → grain on another silo", callers, duration, i => first.GrainFactory.GetGrain<IPingGrain>(remote[i % remote.Count])));
+                    silos.Add(await BenchmarkSilo.StartAsync(database, $"scale-silo-{i}"));
                 }
 
-                Add(results, silos, await Measure("client → grain (always remote)", callers, duration, i => client.GrainFactory.GetGrain<IPingGrain>($"ping-{i}")));
+                await using var client = await ClusterClient.ConnectAsync(database);
+                var first = silos[0];
+                var local = await PlaceAsync(first, first, "local");
+                var remote = siloCount > 1 ? await PlaceAsync(first, silos[1..], "remote") : [];
+
+                foreach (var callers in new[] { 1, 64 })
+                {
+                    Add(results, siloCount, await Measure(LocalScenario, callers, duration, warmup, i => local[i % local.Count]));
+                    if (remote.Count > 0)
+                    {
+                        Add(results, siloCount, await Measure(RemoteScenario, callers, duration, warmup, i => remote[i % remote.Count]));
+                    }
+
+                    Add(results, siloCount, await Measure(ClientScenario, callers, duration, warmup, i => client.Grains.GetGrain<IPingGrain>($"client-{i % GrainsPerScenario}")));
+                }
+
+                var membership = await MembershipCheck.ReadAsync(database);
+                memberships.Add(new JsonObject { ["silos"] = siloCount, ["membership"] = membership.ToJson() });
+                falseDeaths.AddRange(membership.FalselyDead.Select(name => $"{name} (cluster of {siloCount})"));
+            }
+            finally
+            {
+                foreach (var silo in silos.AsEnumerable().Reverse())
+                {
+                    await silo.DisposeAsync();
+                }
             }
         }
 
         PrintTable(results);
-        await WriteResultsAsync(arguments.ResultsDirectory, duration, results);
-        var remoteAt1 = results.Last(r => r.Result.Scenario.StartsWith("remote", StringComparison.Ordinal) && r.Result.Callers == 1).Result;
-        var localAt1 = results.Last(r => r.Result.Scenario.StartsWith("local", StringComparison.Ordinal) && r.Result.Callers == 1).Result;
-        var clientThroughput = results.Where(r => r.Result.Scenario.StartsWith("client", StringComparison.Ordinal) && r.Result.Callers == 64).Select(r => $"{r.Silos}:{r.Result.OpsPerSecond:0}");
-        Console.WriteLine($"cluster-scale: local_p50_ms={localAt1.P50Ms} remote_p50_ms={remoteAt1.P50Ms} remote_p99_ms={remoteAt1.P99Ms} client_calls_per_s={string.Join(',', clientThroughput)}");
-        return 0;
+        var document = ResultsFile.Header("cluster-scale", arguments, loadBefore);
+        document["seconds_per_scenario"] = duration.TotalSeconds;
+        document["setup"] = "Orleans silos and a cluster client in one process (the product's hosting: ADO.NET clustering on PostgreSQL, the product's "
+            + "failure detection), TCP on loopback between them; a silo's calls go through its own grain factory; PingGrain is placed on the silo that first calls it";
+        document["membership"] = memberships;
+        document["results"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
+        {
+            ["silos"] = r.Silos,
+            ["scenario"] = r.Result.Scenario,
+            ["callers"] = r.Result.Callers,
+            ["calls_per_second"] = r.Result.OpsPerSecond,
+            ["p50_ms"] = r.Result.P50Ms,
+            ["p99_ms"] = r.Result.P99Ms,
+        })]);
+        await ResultsFile.WriteAsync(arguments, "cluster-scale", document);
+
+        foreach (var name in falseDeaths)
+        {
+            Console.WriteLine($"  FAILED: {name} was declared dead without being killed");
+        }
+
+        var remoteAt1 = results.Last(r => r.Result.Scenario == RemoteScenario && r.Result.Callers == 1).Result;
+        var localAt1 = results.Last(r => r.Result.Scenario == LocalScenario && r.Result.Callers == 1).Result;
+        var clientThroughput = results.Where(r => r.Result.Scenario == ClientScenario && r.Result.Callers == 64).Select(r => $"{r.Silos}:{r.Result.OpsPerSecond:0}");
+        Console.WriteLine($"cluster-scale: local_p50_ms={Number(localAt1.P50Ms)} remote_p50_ms={Number(remoteAt1.P50Ms)} remote_p99_ms={Number(remoteAt1.P99Ms)} "
+            + $"client_calls_per_s={string.Join(',', clientThroughput)}");
+        return falseDeaths.Count == 0 ? 0 : 1;
     }
 
-    private static List<string> KeysWhere(TestSilo silo, bool served)
-        => [.. Enumerable.Range(0, 20_000).Select(i => $"ping-{i}").Where(k => silo.IsServing(silo.PartitionOf(new GrainId("ping", k))) == served).Take(64)];
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static Task<Measurement.Result> Measure(string scenario, int callers, TimeSpan duration, Func<int, IPingGrain> grainFor)
+    /// <summary>
+    /// Activates <see cref="GrainsPerScenario"/> ping grains by a first call from <paramref name="hosts"/> (round robin),
+    /// so they live there, and checks from <paramref name="caller"/> that every one is served where it should be.
+    /// </summary>
+    private static async Task<List<IPingGrain>> PlaceAsync(InProcessSilo caller, IReadOnlyList<InProcessSilo> hosts, string prefix)
+    {
+        var grains = new List<IPingGrain>();
+        for (var i = 0; i < GrainsPerScenario; i++)
+        {
+            var host = hosts[i % hosts.Count];
+            var key = $"{prefix}-{i}";
+            var where = await host.Grains.GetGrain<IPingGrain>(key).Silo();
+            var seen = await caller.Grains.GetGrain<IPingGrain>(key).Silo();
+            if (where != host.Address.ToParsableString() || seen != where)
+            {
+                throw new InvalidOperationException($"{key} was to live on {host.Name} ({host.Address}) but is served by {where} (seen from {caller.Name}: {seen}).");
+            }
+
+            grains.Add(caller.Grains.GetGrain<IPingGrain>(key));
+        }
+
+        return grains;
+    }
+
+    private static Task<List<IPingGrain>> PlaceAsync(InProcessSilo caller, InProcessSilo host, string prefix) => PlaceAsync(caller, [host], prefix);
+
+    private static Task<Measurement.Result> Measure(string scenario, int callers, TimeSpan duration, TimeSpan warmup, Func<int, IPingGrain> grainFor)
         => Measurement.RunAsync(
             scenario,
             callers,
@@ -69,7 +139,7 @@ public static class ClusterScaleBenchmark
                 var grain = grainFor(i);
                 return async () => await grain.Ping(i) == i + 1;
             },
-            warmup: TimeSpan.FromSeconds(3));
+            warmup);
 
     private static void Add(List<(int, Measurement.Result)> results, int silos, Measurement.Result result)
     {
@@ -88,30 +158,5 @@ public static class ClusterScaleBenchmark
         }
 
         Console.WriteLine();
-    }
-
-    private static async Task WriteResultsAsync(string directory, TimeSpan duration, List<(int Silos, Measurement.Result Result)> results)
-    {
-        var document = new JsonObject
-        {
-            ["benchmark"] = "cluster-scale",
-            ["recorded_at"] = DateTimeOffset.UtcNow.ToString("O"),
-            ["machine"] = new JsonObject { ["cores"] = Environment.ProcessorCount, ["os"] = Environment.OSVersion.ToString() },
-            ["seconds_per_scenario"] = duration.TotalSeconds,
-            ["setup"] = "silos and client in one process, HTTP/2 cleartext on loopback between them, PostgreSQL for membership and leases",
-            ["results"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
-            {
-                ["silos"] = r.Silos,
-                ["scenario"] = r.Result.Scenario,
-                ["callers"] = r.Result.Callers,
-                ["calls_per_second"] = r.Result.OpsPerSecond,
-                ["p50_ms"] = r.Result.P50Ms,
-                ["p99_ms"] = r.Result.P99Ms,
-            })]),
-        };
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "cluster-scale.json");
-        await File.WriteAllTextAsync(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        Console.WriteLine($"results written to {path}");
     }
 }

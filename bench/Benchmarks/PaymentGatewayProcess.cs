@@ -1,10 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Commerce.Testing;
 
 namespace Benchmarks;
 
 /// <summary>
-/// The VNPay gateway simulator as a real operating-system process (the Release build of src/PaymentGateway) on a
+/// The VNPay gateway simulator as a real operating-system process (the build of src/PaymentGateway) on a
 /// loopback port it picks itself, with its output in a log file. It prints <c>payment-gateway listening on
 /// &lt;address&gt;</c> once it serves; <see cref="StartAsync"/> returns then, with that address.
 /// </summary>
@@ -39,12 +40,7 @@ public sealed class PaymentGatewayProcess : IAsyncDisposable
     public static async Task<PaymentGatewayProcess> StartAsync(
         string tmnCode, string hashSecret, Uri ipnUrl, string logDirectory, IReadOnlyDictionary<string, string>? settings = null, TimeSpan? timeout = null)
     {
-        var gateway = Path.GetFullPath(Path.Combine("src", "PaymentGateway", "bin", "Release", "net10.0", "PaymentGateway.dll"));
-        if (!File.Exists(gateway))
-        {
-            throw new FileNotFoundException($"Build the gateway simulator first: dotnet build -c Release src/PaymentGateway (looked for {gateway}).");
-        }
-
+        var gateway = BuiltProject.Dll("PaymentGateway");
         List<string> arguments =
         [
             // Port 0: the simulator binds a free port and announces it, so there is no window for another process to take it.

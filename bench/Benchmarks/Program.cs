@@ -11,16 +11,29 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
-    Console.Error.WriteLine($"usage: bench/run.sh <{string.Join('|', benchmarks.Keys)}> [--seconds N] [--results DIR] [--customers N --concurrency N --frontends 1|2]");
+    Console.Error.WriteLine($"usage: bench/run.sh <{string.Join('|', benchmarks.Keys)}> [--smoke] [--seconds N] [--results DIR] [--callers N,N…] "
+        + "[--customers N --concurrency N --frontends 1|2]");
+    return 2;
+}
+
+BenchmarkArguments arguments;
+try
+{
+    arguments = BenchmarkArguments.Parse(args[1..]);
+}
+catch (ArgumentException exception)
+{
+    Console.Error.WriteLine(exception.Message);
     return 2;
 }
 
 try
 {
-    return await run(BenchmarkArguments.Parse(args[1..]));
+    return await run(arguments);
 }
 catch (ArgumentException exception)
 {
-    Console.Error.WriteLine(exception.Message);
+    // A benchmark refusing its options (e.g. --callers without 64); the whole exception, in case it came from deeper.
+    Console.Error.WriteLine(exception);
     return 2;
 }

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using Commerce.Testing;
 
 namespace Benchmarks;
 
 /// <summary>
-/// The HTTP front end as a real operating-system process (the Release build of src/WebFrontend) in cluster-client
+/// The HTTP front end as a real operating-system process (the build of src/WebFrontend) in cluster-client
 /// mode on a free loopback port, with its output in a log file.
 /// </summary>
 public sealed class WebFrontendProcess : IAsyncDisposable
@@ -25,17 +25,14 @@ public sealed class WebFrontendProcess : IAsyncDisposable
     /// <summary>
     /// Starts the front end on <paramref name="port"/> (a free one if not given: pass one when another process must
     /// know the address before this one starts). <paramref name="name"/> names the log file, for runs with several.
+    /// <paramref name="settings"/> override the defaults, which include the benchmarks' VNPay merchant
+    /// (<see cref="Merchant.Environment"/>): the front end refuses to start without one.
     /// </summary>
     public static WebFrontendProcess Start(string connectionString, string signingKey, string logDirectory, IReadOnlyDictionary<string, string>? settings = null,
         string name = "web-frontend", int? port = null)
     {
-        var frontend = Path.GetFullPath(Path.Combine("src", "WebFrontend", "bin", "Release", "net10.0", "WebFrontend.dll"));
-        if (!File.Exists(frontend))
-        {
-            throw new FileNotFoundException($"Build the front end first: dotnet build -c Release src/WebFrontend (looked for {frontend}).");
-        }
-
-        var baseAddress = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
+        var frontend = BuiltProject.Dll("WebFrontend");
+        var baseAddress = new Uri($"http://127.0.0.1:{port ?? FreePorts.Next()}");
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = connectionString,
@@ -44,7 +41,7 @@ public sealed class WebFrontendProcess : IAsyncDisposable
             ["Auth__SigningKey"] = signingKey,
             ["Auth__DevelopmentTokens"] = "true",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        foreach (var (key, value) in Merchant.Environment().Concat(settings ?? new Dictionary<string, string>()))
         {
             environment[key] = value;
         }
@@ -90,12 +87,4 @@ public sealed class WebFrontendProcess : IAsyncDisposable
     public Task TerminateAsync(TimeSpan timeout) => _process.TerminateAsync(timeout);
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
-
-    /// <summary>A loopback port that was free a moment ago (the listener that found it is closed again).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
