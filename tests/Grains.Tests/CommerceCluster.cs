@@ -1,66 +1,110 @@
+using System.Diagnostics.Metrics;
+using Commerce.Testing;
 using Grains.Orders;
+using Grains.Payments;
+using Grains.Persistence.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Runtime;
-using Runtime.TestingHost;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Configuration;
+using Orleans.TestingHost;
 
 namespace Grains.Tests;
 
-/// <summary>An in-memory silo hosting the commerce grains, on a manual clock, with a switchable saga fault.</summary>
+/// <summary>
+/// One Orleans test silo hosting the commerce grains on in-memory storage and reminders, on a fake clock (grains,
+/// their timers and reminders follow it; the silo's own machinery keeps real time), with a switchable saga fault and a
+/// scripted payment gateway.
+/// </summary>
 public sealed class CommerceCluster : IAsyncDisposable
 {
-    private readonly TestCluster _cluster;
+    private readonly InProcessTestCluster _cluster;
 
-    private CommerceCluster(TestCluster cluster, ManualTimeProvider time, InjectedSagaFault faults, ScriptedPaymentGateway gateway, CommerceOptions options)
+    private CommerceCluster(InProcessTestCluster cluster, FakeTimeProvider time, InjectedSagaFault faults, CommerceOptions options)
     {
         _cluster = cluster;
         Time = time;
         Faults = faults;
-        Gateway = gateway;
         Options = options;
+        Gateway = Services.GetRequiredService<ScriptedPaymentGateway>();
+        GatewayCalls = new MetricCollector<long>(Services.GetRequiredService<IMeterFactory>(), PaymentGatewayMetrics.MeterName, PaymentGatewayMetrics.CallsName);
+        Reminders = new ReminderProbe(cluster.Silos[0].SiloAddress);
     }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public InjectedSagaFault Faults { get; }
 
     public ScriptedPaymentGateway Gateway { get; }
 
+    /// <summary>Every status query the grains made since the cluster started, as the gateway metrics count them.</summary>
+    public MetricCollector<long> GatewayCalls { get; }
+
     public CommerceOptions Options { get; }
 
-    public IGrainFactory Grains => _cluster.GrainFactory;
+    /// <summary>The silo's reminders: wait until one is armed before advancing <see cref="Time"/>, then for its tick.</summary>
+    public ReminderProbe Reminders { get; }
 
-    public TestSilo Silo => _cluster.Silos[0];
+    public IGrainFactory Grains => _cluster.Client;
+
+    /// <summary>The silo's services: its reminder table, its meters.</summary>
+    public IServiceProvider Services => _cluster.Silos[0].ServiceProvider;
 
     /// <param name="configure">Changes to the defaults, under which payments poll only after the payment window, so no
     /// poll tick lands among the expiry ticks the order tests count.</param>
-    public static async Task<CommerceCluster> StartAsync(Action<CommerceOptions>? configure = null)
+    /// <param name="services">Services a test adds to the silo (its own stores, probes).</param>
+    public static async Task<CommerceCluster> StartAsync(Action<CommerceOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero));
         var faults = new InjectedSagaFault();
-        var gateway = new ScriptedPaymentGateway();
         var commerce = new CommerceOptions { ExpiryCheckPeriod = TimeSpan.FromSeconds(10), PaymentPollInterval = TimeSpan.FromMinutes(20) };
         configure?.Invoke(commerce);
-        var options = new TestClusterOptions
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSiloHost((_, host) =>
         {
-            TimeProvider = time,
-            ConfigureSilo = silo =>
+            host.Services.UseGrainClock(time);
+            host.Services.AddSingleton<IOrderSagaFaults>(faults);
+            host.Services.AddSingleton<ScriptedPaymentGateway>();
+            host.Services.AddSingleton<IPaymentGateway>(provider => provider.GetRequiredService<ScriptedPaymentGateway>());
+            host.Services.Configure<CommerceOptions>(options => Copy(commerce, options));
+            host.Services.Configure<VnPayOptions>(options => (options.TmnCode, options.HashSecret) = ("TESTSHOP", "test-hash-secret"));
+            services?.Invoke(host.Services);
+        });
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Configure<ReminderOptions>(options =>
             {
-                silo.MinimumReminderPeriod = TimeSpan.FromSeconds(1);
-                silo.ReminderPollInterval = TimeSpan.FromSeconds(5);
-            },
-            ConfigureServices = services =>
-            {
-                services.AddSingleton(commerce);
-                services.Replace(ServiceDescriptor.Singleton<IOrderSagaFaults>(faults));
-                services.AddSingleton<Grains.Payments.IPaymentGateway>(gateway);
-            },
-        };
-        options.GrainAssemblies.Add(typeof(OrderGrain).Assembly);
-        return new CommerceCluster(await TestCluster.StartAsync(options), time, faults, gateway, commerce);
+                options.MinimumReminderPeriod = TimeSpan.FromSeconds(1);
+
+                // Every reminder stays armed on the clock, however far its next tick: a test advances time only once
+                // the reminder it means to fire waits on it (Orleans otherwise reloads distant ones on a later refresh).
+                options.ReminderLoadingWindow = TimeSpan.FromDays(2);
+            });
+            silo.UseInMemoryStorage();
+            silo.AddCommerce();
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new CommerceCluster(cluster, time, faults, commerce);
     }
 
-    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        GatewayCalls.Dispose();
+        Reminders.Dispose();
+        await _cluster.DisposeAsync();
+    }
+
+    private static void Copy(CommerceOptions from, CommerceOptions to)
+    {
+        to.PaymentWindow = from.PaymentWindow;
+        to.HoldGrace = from.HoldGrace;
+        to.ExpiryCheckPeriod = from.ExpiryCheckPeriod;
+        to.PaymentPollInterval = from.PaymentPollInterval;
+        to.Currency = from.Currency;
+        to.IdempotencyRetention = from.IdempotencyRetention;
+        to.IdempotencyInFlightLease = from.IdempotencyInFlightLease;
+    }
 }
 
 /// <summary>Throws at one chosen step, once armed, until disarmed.</summary>

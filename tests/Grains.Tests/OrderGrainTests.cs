@@ -115,13 +115,13 @@ public sealed class OrderGrainTests : IAsyncLifetime
     [Fact]
     public async Task An_unpaid_order_expires_at_its_deadline_and_gives_its_stock_back()
     {
-        using var ticks = _commerce.Silo.RecordDeliveredReminderTicks();
         await Order("o-9").Place(Command(null, ("laptop", 3)));
+        await _commerce.Reminders.Armed(Order("o-9").GetGrainId(), "expire-unpaid");
 
         _commerce.Time.Advance(_commerce.Options.PaymentWindow - TimeSpan.FromSeconds(1));
         Assert.Equal(OrderStatus.PendingPayment, (await Order("o-9").Get())!.Status);
         _commerce.Time.Advance(TimeSpan.FromSeconds(1));
-        await ticks.WaitForTotalAsync(1);
+        await _commerce.Reminders.Ticked(Order("o-9").GetGrainId(), "expire-unpaid", 1);
 
         Assert.Equal(OrderStatus.Expired, (await Order("o-9").Get())!.Status);
         Assert.Equal((5, 10), await StockAsync());

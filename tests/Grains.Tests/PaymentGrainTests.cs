@@ -2,13 +2,11 @@ using Grains.Orders;
 using Grains.Payments;
 using Grains.Products;
 using Microsoft.Extensions.DependencyInjection;
-using Runtime;
-using Runtime.Reminders;
 
 namespace Grains.Tests;
 
 /// <summary>
-/// The payment grain against the in-memory runtime on a manual clock: VNPay's order of checks, deduplication, late
+/// The payment grain on an Orleans test silo and a fake clock: VNPay's order of checks, deduplication, late
 /// reports, and the poll reminder, which asks the gateway once a minute within a three-minute payment window (and
 /// the five-minute hold grace after it while the gateway cannot answer).
 /// </summary>
@@ -109,7 +107,7 @@ public sealed class PaymentGrainTests : IAsyncLifetime
         }
 
         Assert.Null(await PollReminderAsync(paymentId));
-        Assert.Equal(3, Gateway.Queries.Value);
+        Assert.Equal(3, _commerce.GatewayCalls.GetMeasurementSnapshot().Count);
 
         // The money arrives after the deadline: taken, and told to the order, which decides what it means.
         Assert.Equal(PaymentReportOutcome.Recorded, await Payment(paymentId).Report(Success("T7")));
@@ -187,15 +185,13 @@ public sealed class PaymentGrainTests : IAsyncLifetime
         return placed.Order!.Payment!.Id;
     }
 
-    /// <summary>
-    /// Moves the clock to the next poll, waits for that tick's query, which its turn makes, and then for the turn to end:
-    /// a call to the payment queues behind it, as the grain takes one call at a time.
-    /// </summary>
-    private async Task PollAsync(string paymentId, int expectedQueries)
+    /// <summary>Moves the clock to the payment's <paramref name="tick"/>-th poll, once it waits for it, and waits for the tick to end.</summary>
+    private async Task PollAsync(string paymentId, int tick)
     {
+        var payment = Payment(paymentId).GetGrainId();
+        await _commerce.Reminders.Armed(payment, "poll-gateway", afterTicks: tick - 1);
         _commerce.Time.Advance(PollInterval);
-        await Gateway.Queries.WhenAtLeast(expectedQueries);
-        await Payment(paymentId).Get();
+        await _commerce.Reminders.Ticked(payment, "poll-gateway", tick);
     }
 
     private static async Task<(PaymentStatus, int)> StatusAsync(IPaymentGrain payment)
@@ -205,7 +201,7 @@ public sealed class PaymentGrainTests : IAsyncLifetime
     }
 
     private Task<ReminderEntry?> PollReminderAsync(string paymentId)
-        => _commerce.Silo.Services.GetRequiredService<IReminderTable>().ReadAsync(new GrainId("payment", paymentId), "poll-gateway", CancellationToken.None);
+        => _commerce.Services.GetRequiredService<IReminderTable>().ReadRow(Payment(paymentId).GetGrainId(), "poll-gateway");
 
     private static PaymentReport Success(string transactionNo)
         => new(transactionNo, Price, "00", "00", "NCB", "20260101071500", PaymentReportSource.Notification);

@@ -1,21 +1,18 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Grains.Payments;
-using Runtime.TestingHost;
 
 namespace Grains.Tests;
 
 /// <summary>
 /// A payment gateway for the grains' unit tests: always available, pay URLs on example.test, and a status API that
 /// answers what the test scripted, one answer per query, and knows nothing of the payment once the script runs out.
-/// The real protocol and the circuit are exercised by the API tests against the simulator.
+/// Every query counts in the product's gateway metrics, as the real gateway's do. The real protocol and the circuit
+/// are exercised by the API tests against the simulator.
 /// </summary>
-public sealed class ScriptedPaymentGateway : IPaymentGateway
+public sealed class ScriptedPaymentGateway(PaymentGatewayMetrics metrics) : IPaymentGateway
 {
     private readonly ConcurrentQueue<Func<PaymentLookup, PaymentReport?>> _answers = new();
-
-    /// <summary>Status queries made so far; a poll tick's query is made inside the tick's turn.</summary>
-    public AwaitableCounter Queries { get; } = new();
 
     public GatewayAvailability Availability => GatewayAvailability.Accepting;
 
@@ -28,13 +25,15 @@ public sealed class ScriptedPaymentGateway : IPaymentGateway
 
     public Task<PaymentReport?> QueryAsync(PaymentLookup lookup, CancellationToken cancellationToken)
     {
-        Queries.Add(1);
         try
         {
-            return Task.FromResult(_answers.TryDequeue(out var answer) ? answer(lookup) : null);
+            var report = _answers.TryDequeue(out var answer) ? answer(lookup) : null;
+            metrics.Succeeded();
+            return Task.FromResult(report);
         }
         catch (PaymentGatewayException exception)
         {
+            metrics.Failed();
             return Task.FromException<PaymentReport?>(exception);
         }
     }

@@ -98,5 +98,25 @@ public sealed class GroupCommit<TState> : ILifecycleObserver
 }
 
 /// <summary>A write was refused because an earlier write of the same activation failed; the next activation will take it.</summary>
-public sealed class GroupCommitFailedException(GrainId grain, Exception cause)
-    : Exception($"A state write of {grain} failed, so this change was not made durable; retry it.", cause);
+[GenerateSerializer, Alias("commerce.GroupCommitFailedException")]
+public sealed class GroupCommitFailedException : Exception
+{
+    public GroupCommitFailedException()
+    {
+    }
+
+    public GroupCommitFailedException(string message)
+        : base(message)
+    {
+    }
+
+    public GroupCommitFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public GroupCommitFailedException(GrainId grain, Exception cause)
+        : base($"A state write of {grain} failed, so this change was not made durable; retry it.", cause)
+    {
+    }
+}
