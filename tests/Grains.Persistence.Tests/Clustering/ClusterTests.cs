@@ -1,0 +1,55 @@
+using Commerce.Testing;
+using Grains.Persistence.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Orleans.Messaging;
+using Orleans.Runtime;
+
+namespace Grains.Persistence.Tests.Clustering;
+
+/// <summary>A real cluster on our SQL: silos join and leave through the membership table, clients find gateways in it.</summary>
+public sealed class ClusterTests(TwoSilosOnFreshDatabase cluster) : IClassFixture<TwoSilosOnFreshDatabase>
+{
+    [Fact]
+    public async Task Two_silos_starting_together_on_an_empty_database_migrate_it_once_before_joining_and_both_become_Active()
+    {
+        var membership = await cluster.Silos[0].Services.GetRequiredService<IMembershipTable>().ReadAllAsync();
+
+        Assert.Equal(["0001_orleans", "0002_commerce", "0003_payments"], await cluster.Database.ColumnAsync<string>("SELECT id FROM schema_migrations ORDER BY id"));
+        Assert.Equal(
+            [("silo-1", SiloStatus.Active), ("silo-2", SiloStatus.Active)],
+            membership.Members.Select(member => (member.Item1.SiloName, member.Item1.Status)).OrderBy(member => member.SiloName, StringComparer.Ordinal));
+        Assert.All(membership.Members, member => Assert.Equal(membership.Version.VersionEtag, member.Item2));
+    }
+
+    [Fact]
+    public async Task A_client_finds_both_silos_gateways_in_the_membership_table()
+    {
+        var gateways = await cluster.Client.GetRequiredService<IGatewayListProvider>().GetGateways();
+
+        Assert.Equal(GatewaysOf(cluster.Silos), gateways.Order());
+    }
+
+    [Fact]
+    public async Task A_silo_that_leaves_is_recorded_Dead_drops_out_of_the_gateways_and_is_then_cleaned_up()
+    {
+        var gatewayList = cluster.Client.GetRequiredService<IGatewayListProvider>();
+        var leaver = await InProcessSilo.StartAsync(cluster.ConnectionString, "silo-3", SiloSettings.Minimal);
+        var gatewaysWithLeaver = await gatewayList.GetGateways();
+
+        await leaver.StopAsync();
+        var statusAfterStop = await cluster.Database.ScalarAsync<int>("SELECT status FROM orleans_membership WHERE silo_name = 'silo-3'");
+        var gatewaysAfterStop = await gatewayList.GetGateways();
+        await cluster.Silos[0].Services.GetRequiredService<IMembershipTable>().CleanupDefunctSiloEntriesAsync(TimeProvider.System.GetUtcNow().AddMinutes(1));
+        var left = await cluster.Database.ColumnAsync<string>("SELECT silo_name FROM orleans_membership ORDER BY silo_name");
+
+        Assert.Equal(GatewaysOf([.. cluster.Silos, leaver]), gatewaysWithLeaver.Order());
+        Assert.Equal((int)SiloStatus.Dead, statusAfterStop);
+        Assert.Equal(GatewaysOf(cluster.Silos), gatewaysAfterStop.Order());
+        Assert.Equal(["silo-1", "silo-2"], left);
+        await leaver.DisposeAsync();
+    }
+
+    private static IEnumerable<Uri> GatewaysOf(IEnumerable<InProcessSilo> silos)
+        => silos.Select(silo => silo.Services.GetRequiredService<ILocalSiloDetails>().GatewayAddress!.ToGatewayUri()).Order();
+}
