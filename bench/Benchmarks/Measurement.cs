@@ -2,7 +2,11 @@ using System.Diagnostics;
 
 namespace Benchmarks;
 
-/// <summary>Runs N concurrent callers for a fixed time and reports operations per second and latency percentiles.</summary>
+/// <summary>
+/// Runs N concurrent callers for a fixed time and reports operations per second and latency percentiles. A call that
+/// throws is counted as an error (with the first one kept) and its caller goes on, so one failed call shows in the
+/// results instead of ending the whole benchmark.
+/// </summary>
 public static class Measurement
 {
     /// <param name="warmup">Untimed calls first (JIT, pools, activations); 1 s unless given.</param>
@@ -12,9 +16,10 @@ public static class Measurement
         string name, int callers, TimeSpan duration, Func<int, Func<Task<bool>>> createCaller, TimeSpan? warmup = null, Action? onMeasuring = null)
     {
         var operations = Enumerable.Range(0, callers).Select(createCaller).ToArray();
-        var (warmupConfirmed, _, _) = await RunPhaseAsync(operations, warmup ?? TimeSpan.FromSeconds(1), recordLatency: false);
+        var errors = new Errors();
+        var (warmupConfirmed, _, _) = await RunPhaseAsync(operations, warmup ?? TimeSpan.FromSeconds(1), recordLatency: false, errors);
         onMeasuring?.Invoke();
-        var (confirmed, latencies, elapsed) = await RunPhaseAsync(operations, duration, recordLatency: true);
+        var (confirmed, latencies, elapsed) = await RunPhaseAsync(operations, duration, recordLatency: true, errors);
         latencies.Sort();
         return new Result(
             name,
@@ -25,10 +30,13 @@ public static class Measurement
             Percentile(latencies, 0.99))
         {
             WarmupOperations = warmupConfirmed,
+            Errors = errors.Count,
+            FirstError = errors.First,
         };
     }
 
-    private static async Task<(long Confirmed, List<double> Latencies, TimeSpan Elapsed)> RunPhaseAsync(Func<Task<bool>>[] operations, TimeSpan duration, bool recordLatency)
+    private static async Task<(long Confirmed, List<double> Latencies, TimeSpan Elapsed)> RunPhaseAsync(
+        Func<Task<bool>>[] operations, TimeSpan duration, bool recordLatency, Errors errors)
     {
         using var stop = new CancellationTokenSource();
         var started = Stopwatch.GetTimestamp();
@@ -39,9 +47,16 @@ public static class Measurement
             while (!stop.IsCancellationRequested)
             {
                 var before = Stopwatch.GetTimestamp();
-                if (await operation())
+                try
                 {
-                    confirmed++;
+                    if (await operation())
+                    {
+                        confirmed++;
+                    }
+                }
+                catch (Exception exception)
+                {
+                    errors.Add(exception);
                 }
 
                 if (recordLatency && (latencies.Count < 200_000))
@@ -66,5 +81,26 @@ public static class Measurement
     {
         /// <summary>Operations confirmed during the warm-up: with <see cref="Operations"/>, everything the scenario confirmed.</summary>
         public long WarmupOperations { get; init; }
+
+        /// <summary>Calls that threw, warm-up included.</summary>
+        public long Errors { get; init; }
+
+        public string? FirstError { get; init; }
+    }
+
+    private sealed class Errors
+    {
+        private long _count;
+        private string? _first;
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public string? First => Volatile.Read(ref _first);
+
+        public void Add(Exception exception)
+        {
+            Interlocked.Increment(ref _count);
+            Interlocked.CompareExchange(ref _first, $"{exception.GetType().Name}: {exception.Message}", null);
+        }
     }
 }

@@ -18,15 +18,19 @@ public sealed class OperationsTests(ApiCluster api)
     }
 
     [Fact]
-    public async Task The_cluster_endpoint_shows_both_silos_and_every_partition()
+    public async Task The_cluster_endpoint_shows_orleans_view_of_both_silos_and_their_activations()
     {
+        var product = await Seed.ProductAsync(api.A, stock: 1);
         using var client = api.A.ClientFor(Seed.Admin);
         var cluster = await client.GetJsonAsync("/api/v1/cluster");
 
         Assert.Equal(HttpStatusCode.OK, cluster.Status);
         var silos = cluster.Json!["silos"]!.AsArray();
-        Assert.Equal(2, silos.Count(s => s!["status"]!.GetValue<string>() == "ACTIVE"));
-        Assert.Equal(1024, cluster.Json["total_partitions"]!.GetValue<int>());
+        Assert.Equal(["api-silo-1", "api-silo-2"], silos.Where(s => s!["status"]!.GetValue<string>() == "ACTIVE").Select(s => s!["name"]!.GetValue<string>()).Order());
+        var productActivations = silos.Sum(s => s!["activations_by_grain_type"]!.AsObject()
+            .Where(t => t.Key.StartsWith("Grains.Products.ProductGrain", StringComparison.Ordinal)).Sum(t => t.Value!.GetValue<int>()));
+        Assert.True(productActivations >= 1, $"No product activation listed after creating {product}: {cluster}");
+        Assert.True(cluster.Json["total_activations"]!.GetValue<long>() >= productActivations);
     }
 
     [Fact]

@@ -1,8 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using Grains.Payments;
-using Runtime;
-using Runtime.TestingHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using WebFrontend.Tests.Infrastructure;
 
 namespace WebFrontend.Tests;
@@ -168,28 +169,31 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
     [Fact]
     public async Task When_the_gateways_status_api_is_down_each_silos_circuit_opens_and_orders_fail_fast_until_it_recovers()
     {
-        var silos = payments.Cluster.Silos.Where(s => s.IsRunning).ToList();
+        var silos = payments.Silos;
         var product = await Seed.ProductAsync(_api, stock: 1_000);
         var customer = Seed.UniqueId("breaker");
 
-        // Every silo must be polling something for its circuit to see the outage: place orders until each owns a payment.
+        // Every silo must be polling something for its circuit to see the outage: place orders until each hosts a payment.
         var pending = new List<PlacedOrder>();
-        while (silos.Any(s => !pending.Any(p => payments.OwnerOf(new GrainId("payment", p.PaymentId)) == s)))
+        var owners = new HashSet<string>();
+        while (owners.Count < silos.Count)
         {
             Assert.True(pending.Count < 40, "Payments never landed on every silo.");
-            pending.Add(await Checkout.PlaceAsync(_api, customer, product));
+            var order = await Checkout.PlaceAsync(_api, customer, product);
+            pending.Add(order);
+            owners.Add((await payments.OwnerOfAsync(silos[0].Grains.GetGrain<IPaymentGrain>(order.PaymentId))).Name);
         }
 
-        var opened = silos.Select(s => new MetricRecorder(s.Services, PaymentGatewayMetrics.CircuitOpenedName)).ToList();
-        var failures = silos.Select(s => new MetricRecorder(s.Services, PaymentGatewayMetrics.CallsName, "outcome=failure")).ToList();
+        var opened = silos.Select(s => Collect(s.Services, PaymentGatewayMetrics.CircuitOpenedName)).ToList();
+        var calls = silos.Select(s => Collect(s.Services, PaymentGatewayMetrics.CallsName)).ToList();
         try
         {
             await payments.Gateway.SetStatusFaultsAsync(down: true);
-            await Task.WhenAll(opened.Select(o => o.WaitForTotalAsync(1)));
+            await Task.WhenAll(opened.Select(o => o.WaitForMeasurementsAsync(1, TimeSpan.FromMinutes(1))));
 
             // Each silo opened within the configured failures, give or take the polls already in flight as it opened.
             var inFlight = await payments.CountAsync("SELECT count(*) FROM payments WHERE status = 'Pending'") * 2;
-            Assert.All(failures, f => Assert.InRange(f.Total, 1, TestPayments.BreakerMinimumThroughput + inFlight));
+            Assert.All(calls, c => Assert.InRange(c.GetMeasurementSnapshot().Count(m => Outcome(m) == "failure"), 1, TestPayments.BreakerMinimumThroughput + inFlight));
 
             // Open: an order is refused at once, with nothing reserved and nothing written.
             var stockBefore = await Checkout.StockAsync(_api, product);
@@ -203,17 +207,30 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
             Assert.Equal(ordersBefore, await payments.CountAsync("SELECT count(*) FROM orders WHERE customer_id = $1", customer));
 
             // The gateway returns: each silo's trial call succeeds, the circuit closes, orders go through again.
-            var recovered = silos.Select(s => new MetricRecorder(s.Services, PaymentGatewayMetrics.CallsName, "outcome=success")).ToList();
+            calls.ForEach(c => c.Clear());
             await payments.Gateway.ResetFaultsAsync();
-            await Task.WhenAll(recovered.Select(r => r.WaitForTotalAsync(1)));
-            recovered.ForEach(r => r.Dispose());
+            await Task.WhenAll(calls.Select(c => WhenMeasuredAsync(c, m => Outcome(m) == "success")));
             var placed = await client.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product), Api.NewKey());
             Assert.Equal(HttpStatusCode.Created, placed.Status);
         }
         finally
         {
             opened.ForEach(o => o.Dispose());
-            failures.ForEach(f => f.Dispose());
+            calls.ForEach(c => c.Dispose());
+        }
+    }
+
+    private static MetricCollector<long> Collect(IServiceProvider silo, string instrument)
+        => new(silo.GetRequiredService<IMeterFactory>(), PaymentGatewayMetrics.MeterName, instrument);
+
+    private static string? Outcome(CollectedMeasurement<long> measurement) => measurement.Tags.TryGetValue("outcome", out var outcome) ? outcome as string : null;
+
+    /// <summary>Wakes at each new measurement until one matches: the signal is the measurement itself.</summary>
+    private static async Task WhenMeasuredAsync(MetricCollector<long> collector, Func<CollectedMeasurement<long>, bool> matches)
+    {
+        for (var seen = 0; !collector.GetMeasurementSnapshot().Any(matches); seen = collector.GetMeasurementSnapshot().Count)
+        {
+            await collector.WaitForMeasurementsAsync(seen + 1, TimeSpan.FromMinutes(1));
         }
     }
 }

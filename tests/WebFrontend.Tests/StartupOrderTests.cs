@@ -1,7 +1,6 @@
 using System.Net;
-using Grains.Persistence;
+using Commerce.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Runtime.TestingHost;
 using WebFrontend.Hosting;
 using WebFrontend.Tests.Infrastructure;
 
@@ -25,11 +24,7 @@ public sealed class StartupOrderTests
         Assert.Equal("https://errors.example/service-unavailable", unavailable.ProblemType);
         Assert.NotNull(unavailable.Header("Retry-After"));
 
-        await using var cluster = await TestCluster.StartAsync(new TestClusterOptions
-        {
-            PostgresConnectionString = connectionString,
-            ConfigureSiloBuilder = silo => silo.AddCommerce(),
-        });
+        await using var silo = await InProcessSilo.StartAsync(connectionString, "late-silo", TestPayments.Settings(new Uri("http://127.0.0.1:9/")));
         await frontEnd.Services.GetRequiredService<ClusterConnection>().WhenConnected.WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetJsonAsync("/health/ready")).Status);

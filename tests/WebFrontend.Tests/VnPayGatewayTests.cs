@@ -39,7 +39,7 @@ public sealed class VnPayGatewayTests : IAsyncLifetime
         var options = TestPayments.Options(address);
         options.MaxRetries = 0;
         options.BreakerMinimumThroughput = 100;
-        _gateway = new VnPayGateway(options, TimeProvider.System, new PaymentGatewayMetrics(_services.GetRequiredService<IMeterFactory>()), NullLogger<VnPayGateway>.Instance);
+        _gateway = new VnPayGateway(Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System, new PaymentGatewayMetrics(_services.GetRequiredService<IMeterFactory>()), NullLogger<VnPayGateway>.Instance);
     }
 
     public async Task DisposeAsync()

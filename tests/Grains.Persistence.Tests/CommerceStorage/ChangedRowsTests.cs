@@ -11,7 +11,7 @@ namespace Grains.Persistence.Tests.CommerceStorage;
 [Collection(SharedSilo.Name)]
 public sealed class ChangedRowsTests(SiloOnFreshDatabase silo)
 {
-    private readonly Infrastructure.CommerceStorage _storage = new(silo.Services);
+    private readonly TypedProvider _storage = new(silo.Services);
 
     [Fact]
     public async Task A_product_write_with_one_new_hold_inserts_that_hold_row_and_leaves_the_other_holds_untouched()

@@ -22,7 +22,7 @@ public sealed class CollidingConflictTests(SiloOnFreshDatabase silo)
     private const string Defect =
         "src defect: GuardedWrite.ExecuteAsync lets the child statement's PostgresException (23505/23503) escape when the guarded row was not written; see the persistence tests' report.";
 
-    private readonly Infrastructure.CommerceStorage _storage = new(silo.Services);
+    private readonly TypedProvider _storage = new(silo.Services);
 
     [Theory(Skip = Defect)]
     [InlineData("an order placed by two activations (its lines collide)")]

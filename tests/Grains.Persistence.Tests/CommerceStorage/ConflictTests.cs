@@ -16,7 +16,7 @@ namespace Grains.Persistence.Tests.CommerceStorage;
 [Collection(SharedSilo.Name)]
 public sealed class ConflictTests(SiloOnFreshDatabase silo)
 {
-    private readonly Infrastructure.CommerceStorage _storage = new(silo.Services);
+    private readonly TypedProvider _storage = new(silo.Services);
 
     private NpgsqlDataSource Database => silo.Database;
 

@@ -14,7 +14,7 @@ namespace Grains.Persistence.Tests.CommerceStorage;
 [Collection(SharedSilo.Name)]
 public sealed class DeltaClearingTests(SiloOnFreshDatabase silo)
 {
-    private readonly Infrastructure.CommerceStorage _storage = new(silo.Services);
+    private readonly TypedProvider _storage = new(silo.Services);
 
     [Theory]
     [InlineData(nameof(ProductState))]

@@ -17,7 +17,7 @@ namespace Grains.Persistence.Tests.CommerceStorage;
 [Collection(SharedSilo.Name)]
 public sealed class StatesReadBackTests(SiloOnFreshDatabase silo)
 {
-    private readonly Infrastructure.CommerceStorage _storage = new(silo.Services);
+    private readonly TypedProvider _storage = new(silo.Services);
 
     [Fact]
     public async Task A_product_reads_back_with_its_open_holds_while_committed_holds_stay_as_rows_and_released_ones_vanish()

@@ -113,7 +113,7 @@ public sealed class DefaultStorageTests(SiloOnFreshDatabase silo)
     public async Task Each_kind_of_grain_key_is_a_row_of_its_own_that_reads_back()
     {
         var guid = Guid.NewGuid();
-        var integer = Random.Shared.NextInt64();
+        var integer = BitConverter.ToInt64(guid.ToByteArray());
         var type = GrainType.Create("storage-test");
         GrainId[] grains =
         [

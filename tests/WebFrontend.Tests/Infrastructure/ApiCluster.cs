@@ -1,49 +1,38 @@
-using Grains;
+using Commerce.Testing;
 using Grains.Orders;
-using Grains.Persistence;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
-using Runtime.TestingHost;
 using WebFrontend.Hosting;
 
 namespace WebFrontend.Tests.Infrastructure;
 
 /// <summary>
-/// What the API tests run against: a real PostgreSQL, two silos forming a cluster on it, and two front ends that are
-/// clients of that cluster. Shared by the API test collection; each test uses its own products and users.
+/// What the API tests run against: a real PostgreSQL, two silos forming an Orleans cluster on it (ADO.NET clustering,
+/// real TCP), and two front ends that are Orleans clients of that cluster. Shared by the API test collection; each
+/// test uses its own products and users.
 /// </summary>
 public sealed class ApiCluster : IAsyncLifetime
 {
-    private TestCluster? _cluster;
-
     public ControllableSagaFaults SagaFaults { get; } = new();
 
     public FrontEnd A { get; private set; } = null!;
 
     public FrontEnd B { get; private set; } = null!;
 
-    public NpgsqlDataSource Database { get; private set; } = null!;
+    public IReadOnlyList<InProcessSilo> Silos { get; private set; } = [];
 
-    public TestCluster Cluster => _cluster!;
+    /// <summary>Grains called directly, as an operator's tool would (coupons have no API yet).</summary>
+    public IGrainFactory Grains => Silos[0].Grains;
+
+    public NpgsqlDataSource Database { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         var connectionString = await SharedPostgres.CreateDatabaseAsync();
         Database = NpgsqlDataSource.Create(connectionString);
-        var options = new TestClusterOptions
-        {
-            InitialSiloCount = 2,
-            PostgresConnectionString = connectionString,
-            ConfigureSiloBuilder = silo => silo.AddCommerce(),
-            ConfigureServices = services =>
-            {
-                services.Replace(ServiceDescriptor.Singleton(new CommerceOptions()));
-                services.Replace(ServiceDescriptor.Singleton(TestPayments.Unreachable()));
-                services.Replace(ServiceDescriptor.Singleton<IOrderSagaFaults>(SagaFaults));
-            },
-        };
-        _cluster = await TestCluster.StartAsync(options);
+        var settings = TestPayments.Settings(new Uri("http://127.0.0.1:9/"));
+        Silos = await Task.WhenAll(Enumerable.Range(1, 2).Select(i => InProcessSilo.StartAsync(connectionString, $"api-silo-{i}", settings,
+            services => services.AddSingleton<IOrderSagaFaults>(SagaFaults))));
         A = new FrontEnd(connectionString);
         B = new FrontEnd(connectionString);
 
@@ -56,9 +45,9 @@ public sealed class ApiCluster : IAsyncLifetime
     {
         await A.DisposeAsync();
         await B.DisposeAsync();
-        if (_cluster is not null)
+        foreach (var silo in Silos)
         {
-            await _cluster.DisposeAsync();
+            await silo.DisposeAsync();
         }
 
         await Database.DisposeAsync();

@@ -1,10 +1,7 @@
-using Grains;
-using Grains.Persistence;
+using Commerce.Testing;
+using Grains.Payments;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
-using Runtime;
-using Runtime.TestingHost;
 using WebFrontend.Hosting;
 
 namespace WebFrontend.Tests.Infrastructure;
@@ -15,15 +12,13 @@ namespace WebFrontend.Tests.Infrastructure;
 /// </summary>
 public class PaymentCluster : IAsyncLifetime
 {
-    private TestCluster? _cluster;
-
     public GatewaySimulator Gateway { get; private set; } = null!;
 
     public FrontEnd Api { get; private set; } = null!;
 
     public NpgsqlDataSource Database { get; private set; } = null!;
 
-    public TestCluster Cluster => _cluster!;
+    public IReadOnlyList<InProcessSilo> Silos { get; private set; } = [];
 
     /// <summary>How long an order waits for payment.</summary>
     protected virtual TimeSpan PaymentWindow => TimeSpan.FromMinutes(10);
@@ -33,51 +28,45 @@ public class PaymentCluster : IAsyncLifetime
         var connectionString = await SharedPostgres.CreateDatabaseAsync();
         Database = NpgsqlDataSource.Create(connectionString);
         Gateway = await GatewaySimulator.StartAsync(TestPayments.TmnCode, TestPayments.HashSecret, TimeSpan.FromMilliseconds(200));
-        _cluster = await TestCluster.StartAsync(new TestClusterOptions
+        var settings = TestPayments.Settings(new Uri(Gateway.BaseUrl + "/"));
+        foreach (var (key, value) in SiloSettings(PaymentWindow))
         {
-            InitialSiloCount = 2,
-            PostgresConnectionString = connectionString,
-            ConfigureSilo = silo =>
-            {
-                silo.MinimumReminderPeriod = TimeSpan.FromSeconds(1);
-                silo.ReminderPollInterval = TimeSpan.FromSeconds(1);
-            },
-            ConfigureCluster = cluster =>
-            {
-                cluster.LeaseDuration = TimeSpan.FromSeconds(4);
-                cluster.LeaseRenewInterval = TimeSpan.FromSeconds(1);
-            },
-            ConfigureSiloBuilder = silo => silo.AddCommerce(),
-            ConfigureServices = services =>
-            {
-                services.Replace(ServiceDescriptor.Singleton(new CommerceOptions
-                {
-                    PaymentWindow = PaymentWindow,
-                    PaymentPollInterval = TimeSpan.FromSeconds(1),
-                    ExpiryCheckPeriod = TimeSpan.FromSeconds(1),
-                }));
-                services.Replace(ServiceDescriptor.Singleton(TestPayments.Options(new Uri(Gateway.BaseUrl + "/"))));
-            },
-        });
+            settings[key] = value;
+        }
+
+        Silos = await Task.WhenAll(Enumerable.Range(1, 2).Select(i => InProcessSilo.StartAsync(connectionString, $"payment-silo-{i}", settings)));
         Api = FrontEnd.Listening(connectionString);
         await Api.Services.GetRequiredService<ClusterConnection>().WhenConnected.WaitAsync(TimeSpan.FromMinutes(1));
         await Gateway.SetIpnUrlAsync(new Uri(Api.Address, "api/v1/webhooks/vnpay/ipn").AbsoluteUri);
     }
 
+    /// <summary>Payments poll every second and orders are checked for expiry every second.</summary>
+    public static Dictionary<string, string?> SiloSettings(TimeSpan paymentWindow) => new()
+    {
+        ["Reminders:MinimumReminderPeriod"] = "00:00:01",
+        ["Commerce:PaymentWindow"] = paymentWindow.ToString(),
+        ["Commerce:PaymentPollInterval"] = "00:00:01",
+        ["Commerce:ExpiryCheckPeriod"] = "00:00:01",
+    };
+
     public async Task DisposeAsync()
     {
         await Api.DisposeAsync();
-        if (_cluster is not null)
+        foreach (var silo in Silos)
         {
-            await _cluster.DisposeAsync();
+            await silo.DisposeAsync();
         }
 
         await Gateway.DisposeAsync();
         await Database.DisposeAsync();
     }
 
-    /// <summary>The running silo that serves <paramref name="grain"/>'s partition.</summary>
-    public TestSilo OwnerOf(GrainId grain) => Cluster.Silos.Single(s => s.IsServing(s.PartitionOf(grain)));
+    /// <summary>The silo where <paramref name="payment"/> is active now, as Orleans' management grain answers.</summary>
+    public async Task<InProcessSilo> OwnerOfAsync(IPaymentGrain payment)
+    {
+        var address = await Silos[0].Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(payment);
+        return Silos.Single(s => s.Address.Equals(address));
+    }
 
     public async Task<long> CountAsync(string sql, params object[] parameters)
     {
@@ -96,9 +85,6 @@ public sealed class ShortWindowPaymentCluster : PaymentCluster
 {
     protected override TimeSpan PaymentWindow => TimeSpan.FromSeconds(3);
 }
-
-/// <summary>A cluster of its own, for a test that kills one of its silos.</summary>
-public sealed class SiloLossPaymentCluster : PaymentCluster;
 
 [CollectionDefinition(Name)]
 public sealed class PaymentCollection : ICollectionFixture<PaymentCluster>

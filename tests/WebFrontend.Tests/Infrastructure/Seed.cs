@@ -34,13 +34,13 @@ public static class Seed
     public static async Task<string> CouponAsync(ApiCluster api, int usageLimit, int percentOff = 10)
     {
         var code = UniqueId("c");
-        await api.Cluster.GrainFactory.GetGrain<ICouponGrain>(code).Define(new CouponDefinition(percentOff, 0, usageLimit, DateTimeOffset.UtcNow.AddDays(1)));
+        await api.Grains.GetGrain<ICouponGrain>(code).Define(new CouponDefinition(percentOff, 0, usageLimit, DateTimeOffset.UtcNow.AddDays(1)));
         return code;
     }
 
     /// <summary>Uses held or committed, as the coupon's grain counts them.</summary>
     public static async Task<int> CouponUsesAsync(ApiCluster api, string code)
-        => (await api.Cluster.GrainFactory.GetGrain<ICouponGrain>(code).Get())!.Used;
+        => (await api.Grains.GetGrain<ICouponGrain>(code).Get())!.Used;
 
     public static string OrderBody(string productId, int quantity = 1, string? coupon = null)
         => coupon is null

@@ -29,4 +29,24 @@ public static class TestPayments
 
     /// <summary>For clusters that never reach a gateway in a test's time (polls every 5 minutes).</summary>
     public static VnPayOptions Unreachable() => Options(new Uri("http://127.0.0.1:9/"));
+
+    /// <summary><see cref="Options"/> as configuration ("VnPay:…" keys), for silos started from settings.</summary>
+    public static Dictionary<string, string?> Settings(Uri gateway)
+    {
+        var options = Options(gateway);
+        return new Dictionary<string, string?>
+        {
+            ["VnPay:TmnCode"] = options.TmnCode,
+            ["VnPay:HashSecret"] = options.HashSecret,
+            ["VnPay:PayUrl"] = options.PayUrl.AbsoluteUri,
+            ["VnPay:ApiUrl"] = options.ApiUrl.AbsoluteUri,
+            ["VnPay:AttemptTimeout"] = options.AttemptTimeout.ToString(),
+            ["VnPay:MaxRetries"] = options.MaxRetries.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["VnPay:RetryDelay"] = options.RetryDelay.ToString(),
+            ["VnPay:BreakerFailureRatio"] = options.BreakerFailureRatio.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["VnPay:BreakerMinimumThroughput"] = options.BreakerMinimumThroughput.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["VnPay:BreakerSamplingDuration"] = options.BreakerSamplingDuration.ToString(),
+            ["VnPay:BreakDuration"] = options.BreakDuration.ToString(),
+        };
+    }
 }

@@ -6,7 +6,7 @@ using Orleans.Storage;
 namespace Grains.Persistence.Tests.Infrastructure;
 
 /// <summary>The typed provider ("commerce") from a silo's services, called as Orleans calls it for one grain's state.</summary>
-public sealed class CommerceStorage(IServiceProvider silo)
+public sealed class TypedProvider(IServiceProvider silo)
 {
     private readonly IGrainStorage _storage = silo.GetRequiredKeyedService<IGrainStorage>(StorageNames.Commerce);
 
