@@ -70,8 +70,8 @@ public sealed class MembershipTableTests(SiloOnFreshDatabase silo)
         Assert.False(await table.UpdateRowAsync(Member(20077, SiloStatus.Active, start), updated.Version.VersionEtag, updated.Version.Next()));
         var unchanged = await table.ReadAllAsync();
 
-        Assert.Equal((Address(20001), "scratch-20001", "scratch-host", 21001, start, DateTimeKind.Utc),
-            (inserted.SiloAddress, inserted.SiloName, inserted.HostName, inserted.ProxyPort, inserted.StartTime, inserted.StartTime.Kind));
+        Assert.Equal((Address(20001), SiloStatus.Joining, "scratch-20001", "scratch-host", 21001, start, DateTimeKind.Utc),
+            (inserted.SiloAddress, inserted.Status, inserted.SiloName, inserted.HostName, inserted.ProxyPort, inserted.StartTime, inserted.StartTime.Kind));
         var member = updated.Members.Single().Item1;
         Assert.Equal((2, SiloStatus.Active, active.IAmAliveTime), (updated.Version.Version, member.Status, member.IAmAliveTime));
         Assert.Equal([Address(20009)], member.SuspectTimes?.Select(suspicion => suspicion.Item1) ?? []);
