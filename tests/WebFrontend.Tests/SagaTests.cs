@@ -45,7 +45,7 @@ public sealed class SagaTests(ApiCluster api)
         Assert.Equal(0, await Seed.CouponUsesAsync(api, coupon));
         Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM payments p WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = p.order_id)"));
         Assert.Equal(0, await api.ScalarAsync(
-            "SELECT count(*) FROM reminders r WHERE r.grain_type = 'payment' AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = r.grain_key)"));
+            "SELECT count(*) FROM orleans_reminders r WHERE r.grain_id LIKE 'payment/%' AND NOT EXISTS (SELECT 1 FROM payments p WHERE 'payment/' || p.id = r.grain_id)"));
 
         // And the same order goes through once the fault is gone, using exactly what it should.
         var placed = await client.PostJsonAsync("/api/v1/orders", body, Api.NewKey());

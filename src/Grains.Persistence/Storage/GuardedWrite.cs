@@ -35,7 +35,16 @@ internal static class GuardedWrite
                 batch.BatchCommands.Add(command);
             }
 
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException) when (guarded.RecordsAffected == 0)
+            {
+                // The guarded row was not written (another writer's ETag), so a later statement broke on the winner's
+                // rows (a duplicate key, a deleted parent): a lost race like any other, not a fault.
+            }
+
             if (guarded.RecordsAffected == 1)
             {
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -18,13 +18,9 @@ namespace Grains.Persistence.Tests.CommerceStorage;
 [Collection(SharedSilo.Name)]
 public sealed class CollidingConflictTests(SiloOnFreshDatabase silo)
 {
-    /// <summary>Why these are skipped: remove the Skip once GuardedWrite treats them as conflicts.</summary>
-    private const string Defect =
-        "src defect: GuardedWrite.ExecuteAsync lets the child statement's PostgresException (23505/23503) escape when the guarded row was not written; see the persistence tests' report.";
-
     private readonly TypedProvider _storage = new(silo.Services);
 
-    [Theory(Skip = Defect)]
+    [Theory]
     [InlineData("an order placed by two activations (its lines collide)")]
     [InlineData("a wallet created by two activations (its first movement collides)")]
     [InlineData("a payment report recorded by two activations (the same report number)")]
