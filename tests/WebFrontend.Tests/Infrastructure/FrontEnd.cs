@@ -14,11 +14,14 @@ namespace WebFrontend.Tests.Infrastructure;
 public sealed class FrontEnd : WebApplicationFactory<Program>
 {
     private readonly string _connectionString;
+    private readonly Action<IServiceCollection>? _configureServices;
     private bool _listening;
 
-    public FrontEnd(string connectionString)
+    /// <param name="configureServices">Services a test adds to the front end (a log collector).</param>
+    public FrontEnd(string connectionString, Action<IServiceCollection>? configureServices = null)
     {
         _connectionString = connectionString;
+        _configureServices = configureServices;
     }
 
     /// <summary>A front end on a real socket (a free port on 127.0.0.1). Set up after construction: the factory ignores it in the constructor.</summary>
@@ -72,5 +75,9 @@ public sealed class FrontEnd : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("VnPay:TmnCode", TestPayments.TmnCode);
         builder.UseSetting("VnPay:HashSecret", TestPayments.HashSecret);
+        if (_configureServices is not null)
+        {
+            builder.ConfigureServices(_configureServices);
+        }
     }
 }
