@@ -23,7 +23,15 @@ public sealed class ClusterClient : IAsyncDisposable
     public static async Task<ClusterClient> ConnectAsync(string connectionString, TimeSpan? responseTimeout = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "benchmark-client" });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Its warnings (a gateway lost, a connection refused) belong to the story of a run: on the console. Not each
+        // call that timed out, though: the benchmark counts those itself, and a kill leaves dozens.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Orleans.Runtime.CallbackData", LogLevel.Error)
+            .AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss.fff '[client]' ";
+            });
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(options => options.ClusterId = options.ServiceId = InProcessSilo.ClusterId);

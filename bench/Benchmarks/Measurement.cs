@@ -46,6 +46,11 @@ public static class Measurement
             var latencies = new List<double>(recordLatency ? 1 << 12 : 0);
             while (!stop.IsCancellationRequested)
             {
+                // Each call starts from the thread pool's global queue, as an independent request would. Without it,
+                // Orleans completes a local call's response inline and this loop sends its next call from inside the
+                // silo's work item: with many callers on two cores the pool's threads ran such loops for tens of seconds
+                // while other grains' turns waited in their queues, and calls timed out (thread pool starvation).
+                await Task.Yield();
                 var before = Stopwatch.GetTimestamp();
                 try
                 {
