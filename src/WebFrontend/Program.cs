@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using WebFrontend.Auth;
+using WebFrontend.Dashboard;
 using WebFrontend.Features.Operations;
 using WebFrontend.Features.Orders;
 using WebFrontend.Features.Payments;
@@ -23,6 +24,7 @@ builder.Services.ConfigureHttpJsonOptions(options =>
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problem.Complete(context.ProblemDetails, context.HttpContext));
 builder.Services.AddExceptionHandler<GrainExceptionHandler>();
 builder.Services.AddBearerAuthentication(builder.Configuration);
+builder.Services.AddDashboardAccess();
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "Commerce API";
@@ -38,6 +40,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAntiforgery();
 app.UseMiddleware<GrainCallContextMiddleware>();
 if (app.Configuration.IsClusterClient())
 {
@@ -53,6 +56,7 @@ if (app.Environment.IsDevelopment())
 }
 
 app.MapHealthEndpoints();
+app.MapDashboard();
 var api = app.MapGroup("/api/v1").AddEndpointFilter<QueryParameterFilter>();
 api.MapTokenEndpoints();
 var grainApi = api.MapGroup("").WithMetadata(new RequiresCluster());
