@@ -34,6 +34,9 @@ public sealed class InProcessSilo : IAsyncDisposable
 
     public SiloAddress Address => Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
 
+    /// <summary>Where clients reach this silo.</summary>
+    public int GatewayPort => Services.GetRequiredService<ILocalSiloDetails>().GatewayAddress.Endpoint.Port;
+
     /// <param name="settings">Configuration in its colon form ("Commerce:PaymentWindow"), as appsettings would give it.</param>
     /// <param name="configureServices">Replaces services after the product's (a test's payment gateway, saga faults).</param>
     public static async Task<InProcessSilo> StartAsync(

@@ -5,7 +5,6 @@ using Grains.Orders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using WebFrontend.Hosting;
 using WebFrontend.Tests.Infrastructure;
 
 namespace WebFrontend.Tests;
@@ -29,7 +28,7 @@ public sealed class RequestTracingTests : IAsyncLifetime
             services.AddFakeLogging();
         });
         _frontEnd = new FrontEnd(connectionString, services => services.AddFakeLogging());
-        await _frontEnd.Services.GetRequiredService<ClusterConnection>().WhenConnected.WaitAsync(TimeSpan.FromMinutes(1));
+        await _frontEnd.ConnectedAsync();
     }
 
     public async Task DisposeAsync()

@@ -61,6 +61,11 @@ public static class GrainAccess
             client.Configure<ClusterOptions>(builder.Configuration.GetSection("Cluster"));
             client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
             client.Configure<GatewayOptions>(builder.Configuration.GetSection("Gateway"));
+
+            // A call in flight to a silo that crashed is only failed by this timeout (Orleans fails such calls early on
+            // silos, not on clients behind a gateway): keep an HTTP request's wait for it short.
+            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(10));
+            client.Configure<ClientMessagingOptions>(builder.Configuration.GetSection("Messaging"));
             client.UseAdoNetClustering(options =>
             {
                 options.Invariant = CommerceSiloBuilderExtensions.NpgsqlInvariant;
@@ -80,9 +85,10 @@ public static class GrainAccess
         }
 
         services.AddSingleton(provider => new ClusterConnection(
-            [.. clientServices.Select(d => (IHostedService)(d.ImplementationInstance ?? d.ImplementationFactory?.Invoke(provider) ?? ActivatorUtilities.GetServiceOrCreateInstance(provider, d.ImplementationType!)))],
+            () => [.. clientServices.Select(d => (IHostedService)(d.ImplementationInstance ?? d.ImplementationFactory?.Invoke(provider) ?? ActivatorUtilities.GetServiceOrCreateInstance(provider, d.ImplementationType!)))],
             provider.GetRequiredService<ILogger<ClusterConnection>>()));
         services.AddHostedService(provider => provider.GetRequiredService<ClusterConnection>());
+        services.AddSingleton<IClusterConnectionStatusObserver>(provider => provider.GetRequiredService<ClusterConnection>());
 
         services.AddSingleton(_ =>
         {

@@ -27,9 +27,9 @@ public sealed class ClusterHealthCheck(IGrainFactory grains, IServiceProvider se
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (services.GetService<ClusterConnection>() is { IsConnected: false })
+        if (services.GetService<ClusterConnection>() is { } connection && (!connection.IsConnected || connection.ConnectedGateways == 0))
         {
-            return HealthCheckResult.Unhealthy("Not connected to the silo cluster yet.");
+            return HealthCheckResult.Unhealthy("Not connected to any gateway of the silo cluster.");
         }
 
         try

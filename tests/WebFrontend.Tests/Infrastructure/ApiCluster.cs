@@ -2,7 +2,6 @@ using Commerce.Testing;
 using Grains.Orders;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using WebFrontend.Hosting;
 
 namespace WebFrontend.Tests.Infrastructure;
 
@@ -37,8 +36,7 @@ public sealed class ApiCluster : IAsyncLifetime
         B = new FrontEnd(connectionString);
 
         // Start both hosts now, and let them connect to the cluster, before the first test.
-        await Task.WhenAll(A.Services.GetRequiredService<ClusterConnection>().WhenConnected, B.Services.GetRequiredService<ClusterConnection>().WhenConnected)
-            .WaitAsync(TimeSpan.FromMinutes(1));
+        await Task.WhenAll(A.ConnectedAsync(), B.ConnectedAsync());
     }
 
     public async Task DisposeAsync()

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using WebFrontend.Hosting;
 
 namespace WebFrontend.Tests.Infrastructure;
 
@@ -42,6 +43,17 @@ public sealed class FrontEnd : WebApplicationFactory<Program>
             var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             return new Uri(addresses.First());
         }
+    }
+
+    /// <summary>
+    /// Starts the front end, off the caller's thread (the factory starts its host synchronously, which must not block a
+    /// thread the test's own continuations need), and completes once it is connected to the cluster.
+    /// </summary>
+    public async Task<ClusterConnection> ConnectedAsync()
+    {
+        var connection = await Task.Run(() => Services.GetRequiredService<ClusterConnection>());
+        await connection.WhenConnected.WaitAsync(TimeSpan.FromMinutes(1));
+        return connection;
     }
 
     public HttpClient ClientFor(string? token)

@@ -1,8 +1,6 @@
 using Commerce.Testing;
 using Grains.Payments;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using WebFrontend.Hosting;
 
 namespace WebFrontend.Tests.Infrastructure;
 
@@ -36,7 +34,7 @@ public class PaymentCluster : IAsyncLifetime
 
         Silos = await Task.WhenAll(Enumerable.Range(1, 2).Select(i => InProcessSilo.StartAsync(connectionString, $"payment-silo-{i}", settings)));
         Api = FrontEnd.Listening(connectionString);
-        await Api.Services.GetRequiredService<ClusterConnection>().WhenConnected.WaitAsync(TimeSpan.FromMinutes(1));
+        await Api.ConnectedAsync();
         await Gateway.SetIpnUrlAsync(new Uri(Api.Address, "api/v1/webhooks/vnpay/ipn").AbsoluteUri);
     }
 

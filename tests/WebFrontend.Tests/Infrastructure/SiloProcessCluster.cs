@@ -1,7 +1,6 @@
 using Commerce.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using WebFrontend.Hosting;
 
 namespace WebFrontend.Tests.Infrastructure;
 
@@ -40,7 +39,7 @@ public class SiloProcessCluster : IAsyncLifetime
         Silos = [.. Enumerable.Range(1, 2).Select(i => SiloProcess.Start($"silo-{i}", connectionString, _logs, environment))];
         await Task.WhenAll(Silos.Select(s => s.Started)).WaitAsync(TimeSpan.FromMinutes(2));
         Api = FrontEnd.Listening(connectionString);
-        await Api.Services.GetRequiredService<ClusterConnection>().WhenConnected.WaitAsync(TimeSpan.FromMinutes(1));
+        await Api.ConnectedAsync();
         await Gateway.SetIpnUrlAsync(new Uri(Api.Address, "api/v1/webhooks/vnpay/ipn").AbsoluteUri);
     }
 
