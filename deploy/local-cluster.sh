@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# A whole cluster on this machine: a private PostgreSQL (like the test fixture: initdb into a temp folder,
-# a free port, fsync on), N silo processes on distinct transport ports (11111, 11112, ...), 2 HTTP front ends
-# (cluster clients) on distinct ports (8081, 8082) sharing a signing key made for this run, and the VNPay gateway
+# A whole Orleans cluster on this machine: a private PostgreSQL (like the test fixture: initdb into a temp folder,
+# a free port, fsync on), N silo processes (silo ports 11111, 11112, ...; gateway ports 30000, 30001, ...) that
+# migrate the schema and cluster through the database, 2 HTTP front ends (Orleans clients finding the gateways in the
+# membership table) on distinct ports (8081, 8082) sharing a signing key made for this run, and the VNPay gateway
 # simulator (8090) with a merchant secret made for this run, sending its IPNs to the first front end.
-# Ctrl-C stops the front ends, then the silos gracefully (SIGTERM: drain, flush, release leases), then PostgreSQL,
-# and deletes its data.
+# Ctrl-C stops the front ends, then the silos gracefully (SIGTERM: Orleans hands their grains over and marks them
+# dead in the membership table), then PostgreSQL, and deletes its data.
 #
 #   deploy/local-cluster.sh [silos=3] [front_ends=2]
 #
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/.."
 silos="${1:-3}"
 front_ends="${2:-2}"
 base_port="${SILO_BASE_PORT:-11111}"
+gateway_base_port="${GATEWAY_BASE_PORT:-30000}"
 http_base_port="${FRONTEND_BASE_PORT:-8081}"
 
 pg_bin=""
@@ -89,10 +91,11 @@ echo "  gateway simulator  pid $gateway_pid  http://127.0.0.1:$gateway_port  log
 
 for i in $(seq 1 "$silos"); do
   port="$(free_port $((base_port + i - 1)))"
-  ConnectionStrings__Postgres="$connection" Silo__Name="silo-$i" Cluster__Port="$port" \
+  gateway="$(free_port $((gateway_base_port + i - 1)))"
+  ConnectionStrings__Postgres="$connection" Silo__Name="silo-$i" Endpoints__SiloPort="$port" Endpoints__GatewayPort="$gateway" \
     dotnet "$silo_dll" >"$run_dir/silo-$i.log" 2>&1 &
   pids+=("$!")
-  echo "  silo-$i  pid $!  transport 127.0.0.1:$port  log $run_dir/silo-$i.log"
+  echo "  silo-$i  pid $!  silo 127.0.0.1:$port  gateway 127.0.0.1:$gateway  log $run_dir/silo-$i.log"
 done
 
 # Front ends connect once a silo has set the cluster up; they wait for it by themselves.
@@ -108,7 +111,7 @@ done
 echo
 echo "Cluster database: $connection"
 echo "Try it:      curl -s -X POST http://127.0.0.1:$http_base_port/api/v1/auth/token -H 'content-type: application/json' -d '{\"username\":\"manager\",\"password\":\"manager\"}'"
-echo "Membership:  psql -h 127.0.0.1 -p $pg_port -U postgres -c 'SELECT id, endpoint, status, heartbeat_at FROM silos'"
-echo "Placement:   psql -h 127.0.0.1 -p $pg_port -U postgres -c 'SELECT owner, count(*) FROM silo_partitions GROUP BY owner'"
+echo "Membership:  psql -h 127.0.0.1 -p $pg_port -U postgres -c 'SELECT silo_name, address, port, status, i_am_alive_time FROM orleans_membership'"
+echo "Dashboard:   http://127.0.0.1:$http_base_port/dashboard (sign in with an admin token)"
 echo "Ctrl-C stops everything."
 wait

@@ -23,6 +23,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once exited: 0 after a graceful stop.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public int SiloPort { get; }
 
     public int GatewayPort { get; }

@@ -253,7 +253,7 @@ public sealed class GatewaySimulatorTests(GatewaySimulatorFixture fixture) : ICl
             arrivals.Add(await merchant.NextAsync(ipn => ipn.TxnRef == txnRef, s_wait));
         }
 
-        var log = await WaitForIpnLogAsync(txnRef, entries => entries.Any(e => e.Outcome == "confirmed"));
+        var log = await Gateway.WaitForIpnLogAsync(txnRef, entries => entries.Any(e => e.Outcome == "confirmed"));
         Assert.Equal(["retrying", "retrying", "confirmed"], log.Select(e => e.Outcome));
         Assert.Equal(["99", "99", "00"], log.Select(e => e.RspCode));
         Assert.Equal([1, 2, 3], log.Select(e => e.Attempt));
@@ -281,7 +281,7 @@ public sealed class GatewaySimulatorTests(GatewaySimulatorFixture fixture) : ICl
         await Gateway.CompleteAsync(txnRef, success: false, responseCode: "51");
         var ipn = await merchant.NextAsync(i => i.TxnRef == txnRef, s_wait);
 
-        var log = await WaitForIpnLogAsync(txnRef, entries => entries.Count > 0);
+        var log = await Gateway.WaitForIpnLogAsync(txnRef, entries => entries.Count > 0);
         Assert.Equal(("51", "02"), (ipn["vnp_ResponseCode"], ipn["vnp_TransactionStatus"]));
         Assert.Equal(("confirmed", "02", 200), (log.Single().Outcome, log.Single().RspCode, log.Single().HttpStatus));
         Assert.Equal(1, merchant.Count(txnRef));
@@ -297,7 +297,7 @@ public sealed class GatewaySimulatorTests(GatewaySimulatorFixture fixture) : ICl
         await Gateway.CompleteAsync(txnRef, success: true);
 
         // The default Ipn:MaxRetries is 10: one attempt and ten retries.
-        var log = await WaitForIpnLogAsync(txnRef, entries => entries.Any(e => e.Outcome == "gave_up"));
+        var log = await Gateway.WaitForIpnLogAsync(txnRef, entries => entries.Any(e => e.Outcome == "gave_up"));
         Assert.Equal(11, log.Count);
         Assert.Equal(Enumerable.Repeat("retrying", 10).Append("gave_up"), log.Select(e => e.Outcome));
         Assert.Equal(11, merchant.Count(txnRef));
@@ -311,7 +311,7 @@ public sealed class GatewaySimulatorTests(GatewaySimulatorFixture fixture) : ICl
 
         await Gateway.CompleteAsync(txnRef, success: true);
 
-        var entry = (await WaitForIpnLogAsync(txnRef, entries => entries.Count > 0)).Single();
+        var entry = (await Gateway.WaitForIpnLogAsync(txnRef, entries => entries.Count > 0)).Single();
         Assert.Equal(("gave_up", null, null), (entry.Outcome, entry.Url, entry.HttpStatus));
         Assert.Contains("no IPN URL", entry.Error, StringComparison.Ordinal);
     }
@@ -326,7 +326,7 @@ public sealed class GatewaySimulatorTests(GatewaySimulatorFixture fixture) : ICl
 
         await Gateway.SetIpnFaultsAsync(drop: true);
         await Gateway.CompleteAsync(dropped, success: true);
-        var log = await WaitForIpnLogAsync(dropped, entries => entries.Count > 0);
+        var log = await Gateway.WaitForIpnLogAsync(dropped, entries => entries.Count > 0);
         await Gateway.ResetFaultsAsync();
         await Gateway.CompleteAsync(later, success: true);
 
@@ -351,7 +351,7 @@ public sealed class GatewaySimulatorTests(GatewaySimulatorFixture fixture) : ICl
             await merchant.NextAsync(ipn => ipn.TxnRef == txnRef, s_wait);
         }
 
-        var log = await WaitForIpnLogAsync(txnRef, entries => entries.Count(e => e.Outcome == "confirmed") == 5);
+        var log = await Gateway.WaitForIpnLogAsync(txnRef, entries => entries.Count(e => e.Outcome == "confirmed") == 5);
         Assert.Equal([1, 2, 3, 4, 5], log.Select(e => e.Copy).Order());
         Assert.Equal(5, merchant.Count(txnRef));
     }
@@ -558,27 +558,6 @@ public sealed class GatewaySimulatorTests(GatewaySimulatorFixture fixture) : ICl
 
     private Task<HttpResponseMessage> PutJsonAsync(string path, string json)
         => Gateway.Http.PutAsync(new Uri(path, UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
-
-    /// <summary>The simulator's IPN log for one reference, polled until <paramref name="done"/> (the log has no push signal).</summary>
-    private async Task<IReadOnlyList<SimulatedIpnAttempt>> WaitForIpnLogAsync(string txnRef, Func<IReadOnlyList<SimulatedIpnAttempt>, bool> done)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var log = await Gateway.IpnLogAsync(txnRef);
-            if (done(log))
-            {
-                return log;
-            }
-
-            if (deadline.Elapsed > s_wait)
-            {
-                throw new TimeoutException($"The IPN log for {txnRef} never got there: {string.Join("; ", log)}\n{Gateway.RecentOutput}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
 
     /// <summary>An IPN as the merchant received it.</summary>
     private sealed record ReceivedIpn(string TxnRef, int Arrival, IReadOnlyList<KeyValuePair<string, string>> Parameters)

@@ -15,7 +15,7 @@ public sealed class PaymentExpiryTests(ShortWindowPaymentCluster payments) : ICl
         var order = await Checkout.PlaceAsync(_api, Seed.UniqueId("expire"), product, quantity: 2);
         Assert.Equal(3, await Checkout.StockAsync(_api, product));
 
-        var expired = await Checkout.WaitForStatusAsync(_api, order.OrderId, "EXPIRED");
+        var expired = await Checkout.WaitForStatusAsync(payments.Database, _api, order.OrderId, "EXPIRED");
 
         Assert.True(DateTimeOffset.UtcNow >= order.ExpiresAt);
         Assert.Equal(5, await Checkout.StockAsync(_api, product));
@@ -28,7 +28,7 @@ public sealed class PaymentExpiryTests(ShortWindowPaymentCluster payments) : ICl
     {
         var product = await Seed.ProductAsync(_api, stock: 5);
         var order = await Checkout.PlaceAsync(_api, Seed.UniqueId("late"), product);
-        await Checkout.WaitForStatusAsync(_api, order.OrderId, "EXPIRED");
+        await Checkout.WaitForStatusAsync(payments.Database, _api, order.OrderId, "EXPIRED");
         using var gateway = _api.ClientFor(null);
         var lateSuccess = Checkout.IpnQuery(order, "73000001", success: true);
 

@@ -18,7 +18,7 @@ public sealed class PaymentSiloLossTests(PaymentSiloLossCluster payments) : ICla
         await payments.Gateway.OpenPayPageAsync(order.PayUrl);
         await payments.Gateway.CompleteAsync(order.PaymentId, success: true);
 
-        await Checkout.WaitForStatusAsync(payments.Api, order.OrderId, "PAID", within: TimeSpan.FromSeconds(90));
+        await Checkout.WaitForStatusAsync(payments.Database, payments.Api, order.OrderId, "PAID", within: TimeSpan.FromSeconds(90));
         var survivor = Assert.Single(payments.Silos, s => !s.HasExited);
         Assert.NotSame(host, survivor);
         Assert.Equal(1, await payments.CountAsync(

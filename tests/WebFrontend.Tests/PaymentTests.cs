@@ -43,7 +43,7 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
 
         await payments.Gateway.OpenPayPageAsync(order.PayUrl);
         await payments.Gateway.CompleteAsync(order.PaymentId, success: true);
-        await Checkout.WaitForStatusAsync(_api, order.OrderId, "PAID");
+        await Checkout.WaitForStatusAsync(payments.Database, _api, order.OrderId, "PAID");
 
         var delivered = Assert.Single(await Checkout.WaitForIpnAnswersAsync(payments.Gateway, order.PaymentId, 1));
         var ipn = ReferenceVnPayChecksum.ParseQueryString(new Uri(delivered.Url!).Query).ToDictionary(p => p.Key, p => p.Value);
@@ -68,7 +68,7 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
 
         Assert.All(answers, code => Assert.Contains(code, new[] { "00", "02" }));
         Assert.Equal(1, answers.Where((_, i) => calls[i] == success).Count(code => code == "00"));
-        await Checkout.WaitForStatusAsync(_api, order.OrderId, "PAID");
+        await Checkout.WaitForStatusAsync(payments.Database, _api, order.OrderId, "PAID");
         Assert.Equal(1, await payments.CountAsync("SELECT count(*) FROM outbox WHERE aggregate_id = $1 AND event_type = 'order.paid'", order.OrderId));
         Assert.Equal(1, await payments.CountAsync("SELECT count(*) FROM outbox WHERE aggregate_id = $1", order.OrderId));
         Assert.Equal(1, await payments.CountAsync(
@@ -129,7 +129,7 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
         await payments.Gateway.OpenPayPageAsync(order.PayUrl);
         await payments.Gateway.CompleteAsync(order.PaymentId, success: true);
 
-        var paid = await Checkout.WaitForStatusAsync(_api, order.OrderId, "PAID");
+        var paid = await Checkout.WaitForStatusAsync(payments.Database, _api, order.OrderId, "PAID");
 
         Assert.All(await payments.Gateway.IpnLogAsync(order.PaymentId), d => Assert.Equal("dropped", d.Outcome));
         Assert.Equal("SUCCEEDED", paid["payment"]!["status"]!.GetValue<string>());
@@ -153,7 +153,7 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
 
         foreach (var order in new[] { first, second })
         {
-            await Checkout.WaitForStatusAsync(_api, order.OrderId, "PAID");
+            await Checkout.WaitForStatusAsync(payments.Database, _api, order.OrderId, "PAID");
             Assert.Equal(1, await payments.CountAsync("SELECT count(*) FROM outbox WHERE aggregate_id = $1 AND event_type = 'order.paid'", order.OrderId));
         }
 

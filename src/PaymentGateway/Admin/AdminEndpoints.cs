@@ -17,12 +17,37 @@ public static class AdminEndpoints
         var sim = app.MapGroup(Prefix);
         sim.MapGet("/merchant", (MerchantAccount merchant) => MerchantResult(merchant));
         sim.MapPut("/merchant", SetMerchantAsync);
-        sim.MapGet("/ipn-log", ([Microsoft.AspNetCore.Mvc.FromQuery(Name = "txn_ref")] string? txnRef, IpnLog log)
-            => TypedResults.Json(log.Entries(string.IsNullOrEmpty(txnRef) ? null : txnRef), AdminJsonContext.Default.IReadOnlyListIpnAttempt));
+        sim.MapGet("/ipn-log", IpnLogAsync);
         sim.MapGet("/stats", (SimulatorStats stats)
             => TypedResults.Json(new StatsView(stats.QueryRequests, stats.QueryFailuresInjected, stats.IpnAttempts), AdminJsonContext.Default.StatsView));
         sim.MapFaultEndpoints();
         sim.MapTransactionAdminEndpoints();
+    }
+
+    /// <summary>
+    /// The IPN log, of one reference with <c>txn_ref</c>. With <c>after=N</c> it is a long poll: it answers once there are
+    /// more than N entries, or after <c>wait</c> seconds (default 30, at most 60) with what there is.
+    /// </summary>
+    private static async Task<IResult> IpnLogAsync(
+        IpnLog log,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "txn_ref")] string? txnRef,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "after")] int? after,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "wait")] int? waitSeconds,
+        CancellationToken cancellationToken)
+    {
+        var reference = string.IsNullOrEmpty(txnRef) ? null : txnRef;
+        if (after is null)
+        {
+            return TypedResults.Json(log.Entries(reference), AdminJsonContext.Default.IReadOnlyListIpnAttempt);
+        }
+
+        if (after < 0 || waitSeconds is < 1 or > 60)
+        {
+            return AdminBody.Invalid("after", "after is a count (0 or more); wait is 1 to 60 seconds.");
+        }
+
+        var entries = await log.EntriesAfterAsync(reference, after.Value, TimeSpan.FromSeconds(waitSeconds ?? 30), cancellationToken);
+        return TypedResults.Json(entries, AdminJsonContext.Default.IReadOnlyListIpnAttempt);
     }
 
     private static async Task<IResult> SetMerchantAsync(HttpContext context, MerchantAccount merchant)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Npgsql;
 
 namespace WebFrontend.Tests.Infrastructure;
 
@@ -23,50 +24,37 @@ public static class Checkout
             DateTimeOffset.Parse(order["expires_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The order as the API shows it once it reaches <paramref name="status"/> (answers of 503 while a silo is taken over included).</summary>
-    public static async Task<JsonNode> WaitForStatusAsync(FrontEnd api, string orderId, string status, TimeSpan? within = null)
+    /// <summary>
+    /// The order as the API shows it once it reaches <paramref name="status"/>, woken by the database's notice of each
+    /// order status change (answers of 503 while a silo is taken over included).
+    /// </summary>
+    public static async Task<JsonNode> WaitForStatusAsync(NpgsqlDataSource database, FrontEnd api, string orderId, string status, TimeSpan? within = null)
     {
         using var client = api.ClientFor(Seed.Admin);
-        var last = await PollAsync(
-            () => client.GetJsonAsync($"/api/v1/orders/{orderId}"),
-            reply => reply.Status == HttpStatusCode.OK && reply.Json!["status"]!.GetValue<string>() == status,
-            within);
-        return last.Status == HttpStatusCode.OK && last.Json!["status"]!.GetValue<string>() == status
-            ? last.Json!
-            : throw new TimeoutException($"Order {orderId} did not become {status}; last answer: {last}");
+        var reply = await OrderStatusSignal.WaitAsync(
+            database,
+            async () =>
+            {
+                var reply = await client.GetJsonAsync($"/api/v1/orders/{orderId}");
+                return (reply.Status == HttpStatusCode.OK && reply.Json!["status"]!.GetValue<string>() == status, reply);
+            },
+            within ?? TimeSpan.FromSeconds(30),
+            last => $"order {orderId} is not {status}; last answer: {last}");
+        return reply.Json!;
     }
 
     /// <summary>
-    /// The simulator's IPN deliveries for a payment once <paramref name="count"/> of them got an answer (or all there
-    /// are at the deadline). The order may be paid by polling before the IPN lands.
+    /// The simulator's IPN deliveries for a payment once <paramref name="count"/> of them got an answer. The order may be
+    /// paid by polling before the IPN lands.
     /// </summary>
     public static async Task<IReadOnlyList<SimulatedIpnAttempt>> WaitForIpnAnswersAsync(GatewaySimulator gateway, string paymentId, int count)
-        => await PollAsync(
-            async () => (IReadOnlyList<SimulatedIpnAttempt>)(await gateway.IpnLogAsync(paymentId)).Where(d => d.RspCode is not null).ToList(),
-            answered => answered.Count >= count);
+        => [.. (await gateway.WaitForIpnLogAsync(paymentId, log => log.Count(d => d.RspCode is not null) >= count)).Where(d => d.RspCode is not null)];
 
     /// <summary>Stock available, as anyone can read it.</summary>
     public static async Task<int> StockAsync(FrontEnd api, string productId)
     {
         using var client = api.ClientFor(null);
         return (await client.GetJsonAsync($"/api/v1/products/{productId}")).Json!["stock_available"]!.GetValue<int>();
-    }
-
-    /// <summary>
-    /// Reads <paramref name="read"/> every 100 ms until <paramref name="done"/> or the deadline (30 s unless given), and
-    /// answers the last reading. What these tests wait for happens in other processes, which signal nothing.
-    /// </summary>
-    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
-        var last = await read();
-        while (!done(last) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            last = await read();
-        }
-
-        return last;
     }
 
     /// <summary>The IPN VNPay would send for <paramref name="order"/>, signed by the reference algorithm (not the product's).</summary>

@@ -178,6 +178,29 @@ public sealed class GatewaySimulator : IAsyncDisposable
         return Parse(await SendAsync(HttpMethod.Get, path, content: null), GatewaySimulatorJson.Default.IReadOnlyListSimulatedIpnAttempt);
     }
 
+    /// <summary>
+    /// The IPN log of one reference once <paramref name="done"/> holds. Each read is the simulator's long poll, which
+    /// answers as the next attempt is recorded: woken by the attempts themselves, no interval, fails after 30 s.
+    /// </summary>
+    public async Task<IReadOnlyList<SimulatedIpnAttempt>> WaitForIpnLogAsync(string txnRef, Func<IReadOnlyList<SimulatedIpnAttempt>, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var log = await IpnLogAsync(txnRef);
+        while (!done(log))
+        {
+            var wait = (int)Math.Ceiling((deadline - DateTime.UtcNow).TotalSeconds);
+            if (wait < 1)
+            {
+                throw new TimeoutException($"The IPN log for {txnRef} never got there: {string.Join("; ", log)}\n{RecentOutput}");
+            }
+
+            var path = $"/_sim/ipn-log?txn_ref={Uri.EscapeDataString(txnRef)}&after={log.Count}&wait={Math.Min(wait, 60)}";
+            log = Parse(await SendAsync(HttpMethod.Get, path, content: null), GatewaySimulatorJson.Default.IReadOnlyListSimulatedIpnAttempt);
+        }
+
+        return log;
+    }
+
     public async Task<SimulatorStats> StatsAsync()
         => Parse(await SendAsync(HttpMethod.Get, "/_sim/stats", content: null), GatewaySimulatorJson.Default.SimulatorStats);
 

@@ -33,6 +33,7 @@ public class PaymentCluster : IAsyncLifetime
         }
 
         Silos = await Task.WhenAll(Enumerable.Range(1, 2).Select(i => InProcessSilo.StartAsync(connectionString, $"payment-silo-{i}", settings)));
+        await OrderStatusSignal.InstallAsync(Database);
         Api = FrontEnd.Listening(connectionString);
         await Api.ConnectedAsync();
         await Gateway.SetIpnUrlAsync(new Uri(Api.Address, "api/v1/webhooks/vnpay/ipn").AbsoluteUri);

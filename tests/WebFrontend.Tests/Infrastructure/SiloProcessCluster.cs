@@ -38,6 +38,7 @@ public class SiloProcessCluster : IAsyncLifetime
         var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
         Silos = [.. Enumerable.Range(1, 2).Select(i => SiloProcess.Start($"silo-{i}", connectionString, _logs, environment))];
         await Task.WhenAll(Silos.Select(s => s.Started)).WaitAsync(TimeSpan.FromMinutes(2));
+        await OrderStatusSignal.InstallAsync(Database);
         Api = FrontEnd.Listening(connectionString);
         await Api.ConnectedAsync();
         await Gateway.SetIpnUrlAsync(new Uri(Api.Address, "api/v1/webhooks/vnpay/ipn").AbsoluteUri);
@@ -79,3 +80,6 @@ public sealed class PaymentSiloLossCluster : SiloProcessCluster;
 
 /// <summary>A process cluster of its own for the stock test that kills a silo.</summary>
 public sealed class StockSiloLossCluster : SiloProcessCluster;
+
+/// <summary>A process cluster of its own for the test that stops a silo gracefully.</summary>
+public sealed class GracefulHandoverCluster : SiloProcessCluster;
