@@ -43,7 +43,8 @@ public sealed partial class GrainExceptionHandler(IProblemDetailsService problem
     /// </summary>
     public static bool IsUnavailable(Exception exception)
         => exception is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException
-            or TimeoutException or GroupCommitFailedException or Orleans.Storage.InconsistentStateException;
+            or TimeoutException or GroupCommitFailedException or Orleans.Storage.InconsistentStateException
+            or OrleansException { InnerException: System.Data.Common.DbException or TimeoutException };
 
     [LoggerMessage(1, LogLevel.Warning, "{Method} {Path}: the cluster is unreachable.")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string path);
