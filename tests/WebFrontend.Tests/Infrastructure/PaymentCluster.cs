@@ -67,16 +67,7 @@ public class PaymentCluster : IAsyncLifetime
         return Silos.Single(s => s.Address.Equals(address));
     }
 
-    public async Task<long> CountAsync(string sql, params object[] parameters)
-    {
-        await using var command = Database.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<long> CountAsync(string sql, params object[] parameters) => Database.ScalarAsync(sql, parameters);
 }
 
 /// <summary>Orders that expire three seconds after they are placed.</summary>

@@ -51,16 +51,7 @@ public class SiloProcessCluster : IAsyncLifetime
         return Silos.Single(s => s.SiloPort == address?.Endpoint.Port);
     }
 
-    public async Task<long> CountAsync(string sql, params object[] parameters)
-    {
-        await using var command = Database.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<long> CountAsync(string sql, params object[] parameters) => Database.ScalarAsync(sql, parameters);
 
     public async Task DisposeAsync()
     {
