@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # Runs every test and ends with one line "N passed, N failed[, N skipped]" taken from the test results.
-# Integration tests start their own throwaway PostgreSQL server from the machine's server binaries;
-# if those are missing, they are installed here first (Debian: apt-get install postgresql).
+# Integration tests start their own throwaway PostgreSQL server from the machine's server binaries, and the
+# dashboard's browser tests drive the machine's Chromium (/usr/bin/chromium; Playwright downloads no browser);
+# whichever is missing is installed here first (Debian: apt-get install postgresql chromium).
 set -euo pipefail
 cd "$(dirname "$0")"
 
+missing=()
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null; then
   echo "PostgreSQL server binaries not found; installing them with apt-get."
+  missing+=(postgresql)
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Chromium not found at /usr/bin/chromium; installing it with apt-get."
+  missing+=(chromium)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 results="$(mktemp -d)"

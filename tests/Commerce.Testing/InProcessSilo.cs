@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting;
 
 namespace Commerce.Testing;
@@ -57,6 +58,7 @@ public sealed class InProcessSilo : IAsyncDisposable
             silo.UseFastFailureDetection();
             silo.AddCommerce();
             silo.UsePostgres(connectionString);
+            silo.AddDashboard();
         });
         configureServices?.Invoke(builder.Services);
         var host = builder.Build();
