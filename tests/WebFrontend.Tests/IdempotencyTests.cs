@@ -1,5 +1,7 @@
 using System.Net;
 using Grains.Orders;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using WebFrontend.Tests.Infrastructure;
 
 namespace WebFrontend.Tests;
@@ -106,5 +108,74 @@ public sealed class IdempotencyTests(ApiCluster api)
         Assert.NotEqual(first.Json!["id"]!.GetValue<string>(), second.Json!["id"]!.GetValue<string>());
         Assert.Equal(8, await api.ScalarAsync("SELECT available FROM products WHERE id = $1", product));
         Assert.Equal(2, await api.ScalarAsync("SELECT count(*) FROM idempotency_keys WHERE idempotency_key = $1", key));
+    }
+
+    [Fact]
+    public async Task A_retry_after_the_first_request_timed_out_while_its_saga_ran_places_no_second_order()
+    {
+        // A front end that gives up on a grain call after one second: the first request times out (503) while its saga,
+        // held, goes on; its idempotency entry is forgotten, so the retry runs again and must find the same order.
+        await using var impatient = new FrontEnd(api.ConnectionString,
+            services => services.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(1)));
+        await impatient.ConnectedAsync();
+        var product = await Seed.ProductAsync(api.A, stock: 10);
+        var customer = Seed.UniqueId("timeout");
+        var key = Api.NewKey();
+        using var client = impatient.ClientFor(Tokens.Customer(customer));
+        var hold = api.SagaFaults.HoldNextAt(OrderSagaStep.Persisting);
+        Reply timedOut, retried;
+        try
+        {
+            timedOut = await client.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product, quantity: 2), key);
+            var retry = client.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product, quantity: 2), key);
+            hold.Released.TrySetResult();
+            retried = await retry;
+        }
+        finally
+        {
+            hold.Released.TrySetResult();
+            api.SagaFaults.Clear();
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, timedOut.Status);
+        Assert.Equal(HttpStatusCode.Created, retried.Status);
+        var orderId = retried.Json!["id"]!.GetValue<string>();
+        Assert.Equal($"/api/v1/orders/{orderId}", retried.Header("Location"));
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM orders WHERE customer_id = $1", customer));
+        Assert.Equal(8, await api.ScalarAsync("SELECT available FROM products WHERE id = $1", product));
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM product_holds WHERE product_id = $1", product));
+        using var reader = api.A.ClientFor(Tokens.Customer(customer));
+        var stored = await reader.GetJsonAsync($"/api/v1/orders/{orderId}");
+        Assert.Equal(stored.Json!.ToJsonString(), retried.Json.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_retry_with_another_body_after_the_first_timed_out_is_refused_with_422()
+    {
+        await using var impatient = new FrontEnd(api.ConnectionString,
+            services => services.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(1)));
+        await impatient.ConnectedAsync();
+        var product = await Seed.ProductAsync(api.A, stock: 10);
+        var key = Api.NewKey();
+        using var client = impatient.ClientFor(Tokens.Customer(Seed.UniqueId("reused")));
+        var hold = api.SagaFaults.HoldNextAt(OrderSagaStep.Persisting);
+        Reply timedOut;
+        try
+        {
+            timedOut = await client.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product, quantity: 2), key);
+        }
+        finally
+        {
+            hold.Released.TrySetResult();
+            api.SagaFaults.Clear();
+        }
+
+        // The first request's entry was forgotten with its 503, but the order grain knows what this key placed.
+        var other = await client.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product, quantity: 3), key);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, timedOut.Status);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.Status);
+        Assert.Equal("https://errors.example/idempotency-key-reused", other.ProblemType);
+        Assert.Equal(8, await api.ScalarAsync("SELECT available FROM products WHERE id = $1", product));
     }
 }

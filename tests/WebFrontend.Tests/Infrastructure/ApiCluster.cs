@@ -25,9 +25,12 @@ public sealed class ApiCluster : IAsyncLifetime
 
     public NpgsqlDataSource Database { get; private set; } = null!;
 
+    /// <summary>The cluster's database, for a test's own front end.</summary>
+    public string ConnectionString { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
-        var connectionString = await SharedPostgres.CreateDatabaseAsync();
+        var connectionString = ConnectionString = await SharedPostgres.CreateDatabaseAsync();
         Database = NpgsqlDataSource.Create(connectionString);
         var settings = TestPayments.Settings(new Uri("http://127.0.0.1:9/"));
         Silos = await Task.WhenAll(Enumerable.Range(1, 2).Select(i => InProcessSilo.StartAsync(connectionString, $"api-silo-{i}", settings,

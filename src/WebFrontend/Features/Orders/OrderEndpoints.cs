@@ -51,7 +51,7 @@ public static class OrderEndpoints
             return Problem.Validation(context, errors.ToDictionary());
         }
 
-        var orderId = $"ord_{Guid.CreateVersion7():N}";
+        var orderId = OrderIds.For(user.UserId(), context.Request.Headers[IdempotencyMiddleware.KeyHeader].ToString());
         var placement = await grains.GetGrain<IOrderGrain>(orderId).Place(
             new PlaceOrder(user.UserId(), user.DisplayName(), lines, request.CouponCode, ClientAddress(context)));
         switch (placement.Status)
@@ -59,6 +59,13 @@ public static class OrderEndpoints
             case PlacementStatus.Placed:
                 context.Response.Headers.Location = $"/api/v1/orders/{orderId}";
                 return TypedResults.Json(OrderResponse.From(placement.Order!), ApiJson.Context.OrderResponse, statusCode: StatusCodes.Status201Created);
+            case PlacementStatus.AlreadyExists when IsSameOrder(placement.Order!, lines, request.CouponCode):
+                // A retry whose first answer was lost: the order it placed, as it was placed.
+                context.Response.Headers.Location = $"/api/v1/orders/{orderId}";
+                return TypedResults.Json(OrderResponse.From(placement.Order!), ApiJson.Context.OrderResponse, statusCode: StatusCodes.Status201Created);
+            case PlacementStatus.AlreadyExists:
+                return Problem.Of(context, StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused, "Idempotency-Key reused.",
+                    "This key already placed a different order.");
             case PlacementStatus.OutOfStock:
                 return Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.OutOfStock, "Out of stock.", placement.Problem,
                     new Dictionary<string, object?> { ["product_ids"] = placement.ProductIds.ToArray() });
@@ -74,6 +81,10 @@ public static class OrderEndpoints
                 return Problem.Validation(context, "items", placement.Problem ?? "The order is not valid.");
         }
     }
+
+    private static bool IsSameOrder(OrderView order, ImmutableArray<OrderLineRequest> lines, string? couponCode)
+        => order.CouponCode == couponCode
+            && order.Items.Select(i => (i.ProductId, i.Quantity)).SequenceEqual(lines.Select(l => (l.ProductId, l.Quantity)));
 
     /// <summary>The customer's address as the gateway wants it (IPv4 where the socket maps one).</summary>
     private static string ClientAddress(HttpContext context)
