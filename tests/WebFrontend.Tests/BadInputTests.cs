@@ -83,7 +83,8 @@ public sealed partial class BadInputTests(ApiCluster api)
             const string rename = """{"name":"Renamed","price":2000}""";
             Row("update without If-Match", "manager", "PUT", product, rename, 428, PreconditionRequired);
             Row("update with an unquoted If-Match", "manager", "PUT", product, rename, 400, ValidationFailed, "If-Match", headers: "If-Match: 1");
-            Row("update with a weak If-Match", "manager", "PUT", product, rename, 400, ValidationFailed, "If-Match", headers: "If-Match: W/{etag}");
+            Row("update with a weak If-Match, which the strong comparison never matches", "manager", "PUT", product, rename, 412, PreconditionFailed, headers: "If-Match: W/{etag}");
+            Row("update with * inside an If-Match list", "manager", "PUT", product, rename, 400, ValidationFailed, "If-Match", headers: "If-Match: *, {etag}");
             Row("update with a stale If-Match", "manager", "PUT", product, rename, 412, PreconditionFailed, headers: "If-Match: {stale}");
             Row("update without price", "manager", "PUT", product, """{"name":"Renamed"}""", 400, ValidationFailed, "price", headers: "If-Match: {etag}");
             Row("update with stock, which PUT does not set", "manager", "PUT", product, """{"name":"Renamed","price":2000,"stock":5}""", 400, ValidationFailed, "stock", headers: "If-Match: {etag}");
@@ -153,6 +154,7 @@ public sealed partial class BadInputTests(ApiCluster api)
             Row("products search empty", "anonymous", "GET", "/api/v1/products?q=", null, 400, ValidationFailed, "q");
             Row("products search over 100 characters", "anonymous", "GET", $"/api/v1/products?q={new string('q', 101)}", null, 400, ValidationFailed, "q");
             Row("products search with a control character", "anonymous", "GET", "/api/v1/products?q=lamp%00", null, 400, ValidationFailed, "q");
+            Row("product details with an unbalanced If-None-Match", "anonymous", "GET", "/api/v1/products/{product}", null, 400, ValidationFailed, "If-None-Match", headers: "If-None-Match: \"1");
             Row("product details with a query parameter", "anonymous", "GET", "/api/v1/products/{product}?expand=stock", null, 400, ValidationFailed, "expand");
 
             // GET /orders (customer; staff where customer_id counts)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Net.Http.Headers;
 
 namespace WebFrontend.Http;
 
@@ -8,51 +7,34 @@ public static class EntityTags
 {
     public static string Of(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    /// <summary>If-None-Match: true when the client's copy is current (weak comparison; <c>*</c> matches any).</summary>
-    public static bool NoneMatchHits(HttpRequest request, long version)
+    /// <summary>
+    /// The one version whose ETag can strongly match an If-Match list, or null when the list names none or several.
+    /// Weak tags and tags <see cref="Of"/> never writes (<c>"01"</c>, <c>"abc"</c>) cannot match, so they do not count.
+    /// </summary>
+    public static long? OnlyVersion(EntityTagHeader ifMatch)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var header = request.Headers.IfNoneMatch;
-        if (header.Count == 0 || !EntityTagHeaderValue.TryParseList(header, out var tags))
+        long? only = null;
+        foreach (var tag in ifMatch)
         {
-            return false;
+            if (!tag.IsWeak && IsVersion(tag.Opaque, out var version))
+            {
+                if (only is { } other && other != version)
+                {
+                    return null;
+                }
+
+                only = version;
+            }
         }
 
-        var current = new EntityTagHeaderValue(Of(version));
-        return tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
+        return only;
     }
 
-    public enum IfMatch
+    /// <summary>Decimal digits without sign or leading zero, as <see cref="Of"/> writes them.</summary>
+    private static bool IsVersion(ReadOnlySpan<char> opaque, out long version)
     {
-        Missing,
-        Malformed,
-        Any,
-        Version,
-    }
-
-    /// <summary>If-Match on a write: must be present, and a strong tag of a version (or <c>*</c>).</summary>
-    public static (IfMatch Kind, long Version) ParseIfMatch(HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var header = request.Headers.IfMatch;
-        if (header.Count == 0)
-        {
-            return (IfMatch.Missing, 0);
-        }
-
-        if (!EntityTagHeaderValue.TryParseStrictList(header, out var tags) || tags.Count != 1)
-        {
-            return (IfMatch.Malformed, 0);
-        }
-
-        var tag = tags[0];
-        if (tag.Equals(EntityTagHeaderValue.Any))
-        {
-            return (IfMatch.Any, 0);
-        }
-
-        return !tag.IsWeak && long.TryParse(tag.Tag.AsSpan(1, tag.Tag.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-            ? (IfMatch.Version, version)
-            : (IfMatch.Malformed, 0);
+        version = 0;
+        return opaque.Length > 0 && (opaque[0] != '0' || opaque.Length == 1)
+            && long.TryParse(opaque, NumberStyles.None, CultureInfo.InvariantCulture, out version);
     }
 }

@@ -19,7 +19,8 @@ public static class ProductEndpoints
         products.MapGet("/", ListAsync).AllowAnonymous().AllowQuery("limit", "cursor", "q", "sort")
             .Produces<ListResponse<ProductListItem>>().ProducesValidationProblem();
         products.MapGet("/{id}", GetAsync).AllowAnonymous()
-            .Produces<ProductResponse>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<ProductResponse>().Produces(StatusCodes.Status304NotModified).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         products.MapPost("/", CreateAsync).RequirePermission(Permissions.ProductWrite)
             .Accepts<CreateProductRequest>("application/json").Produces<ProductResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
@@ -85,13 +86,29 @@ public static class ProductEndpoints
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains)
     {
+        var ifMatch = EntityTagHeader.Parse(context.Request.Headers.IfMatch);
+        var ifNoneMatch = EntityTagHeader.Parse(context.Request.Headers.IfNoneMatch);
+        if (MalformedConditions(context, ifMatch, ifNoneMatch) is { } malformed)
+        {
+            return malformed;
+        }
+
         if (!FieldErrors.IsIdentifier(id) || await grains.GetGrain<IProductGrain>(id).Get() is not { } product)
         {
             return Problem.NotFound(context, $"No product {id}.");
         }
 
-        context.Response.Headers.ETag = EntityTags.Of(product.Version);
-        return EntityTags.NoneMatchHits(context.Request, product.Version)
+        var etag = EntityTags.Of(product.Version);
+        context.Response.Headers.ETag = etag;
+
+        // RFC 9110 §13.2.2: If-Match first, by the strong comparison; then If-None-Match, by the weak one, where a
+        // match on a GET means the client's copy is current.
+        if (ifMatch.Kind != EntityTagHeaderKind.Absent && !ifMatch.Matches(etag, strongComparison: true))
+        {
+            return IfMatchFailed(context, product.Version);
+        }
+
+        return ifNoneMatch.Matches(etag, strongComparison: false)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.Json(ProductResponse.From(product), ApiJson.Context.ProductResponse);
     }
@@ -127,10 +144,11 @@ public static class ProductEndpoints
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        var (ifMatch, expectedVersion) = EntityTags.ParseIfMatch(context.Request);
-        if (ifMatch == EntityTags.IfMatch.Malformed)
+        var ifMatch = EntityTagHeader.Parse(context.Request.Headers.IfMatch);
+        var ifNoneMatch = EntityTagHeader.Parse(context.Request.Headers.IfNoneMatch);
+        if (MalformedConditions(context, ifMatch, ifNoneMatch) is { } malformed)
         {
-            return Problem.Validation(context, "If-Match", "Must be one strong entity tag such as \"3\", or *.");
+            return malformed;
         }
 
         var (request, problem) = await JsonBody.ReadAsync(context, ApiJson.Context.UpdateProductRequest);
@@ -147,28 +165,48 @@ public static class ProductEndpoints
             return Problem.Validation(context, errors.ToDictionary());
         }
 
-        var grain = FieldErrors.IsIdentifier(id) ? grains.GetGrain<IProductGrain>(id) : null;
-
-        // Without a version to compare, the product is read once: to answer 404 before 428, and for "*" (whatever
-        // version is current, still refused if it changes before the update lands).
-        var current = grain is not null && ifMatch != EntityTags.IfMatch.Version ? await grain.Get() : null;
-        if (grain is null || (ifMatch != EntityTags.IfMatch.Version && current is null))
+        if (!FieldErrors.IsIdentifier(id))
         {
             return Problem.NotFound(context, $"No product {id}.");
         }
 
-        if (ifMatch == EntityTags.IfMatch.Missing)
+        var grain = grains.GetGrain<IProductGrain>(id);
+
+        // If-Match naming one version, and no If-None-Match: the grain compares that version as it writes, in one call,
+        // so of two PUTs with one ETag exactly one wins. Otherwise the product is read once: to answer 404 before 428,
+        // and to evaluate the conditions (RFC 9110 §13.2.2: If-Match, then If-None-Match) on the version read, which
+        // the write then requires — if the product changes before the write lands, 412 all the same.
+        var expectedVersion = ifMatch.Kind == EntityTagHeaderKind.List && ifNoneMatch.Kind == EntityTagHeaderKind.Absent ? EntityTags.OnlyVersion(ifMatch) : null;
+        if (expectedVersion is null)
         {
-            return Problem.Of(context, StatusCodes.Status428PreconditionRequired, ProblemTypes.PreconditionRequired, "If-Match required.",
-                "Send the ETag you last read in If-Match, so that a concurrent change is not overwritten.");
+            if (await grain.Get() is not { } current)
+            {
+                return Problem.NotFound(context, $"No product {id}.");
+            }
+
+            if (ifMatch.Kind == EntityTagHeaderKind.Absent)
+            {
+                return Problem.Of(context, StatusCodes.Status428PreconditionRequired, ProblemTypes.PreconditionRequired, "If-Match required.",
+                    "Send the ETag you last read in If-Match, so that a concurrent change is not overwritten.");
+            }
+
+            var etag = EntityTags.Of(current.Version);
+            if (!ifMatch.Matches(etag, strongComparison: true))
+            {
+                return IfMatchFailed(context, current.Version);
+            }
+
+            if (ifNoneMatch.Matches(etag, strongComparison: false))
+            {
+                context.Response.Headers.ETag = etag;
+                return Problem.Of(context, StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "Precondition failed.",
+                    $"If-None-Match matches the product's current version, {current.Version.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
+            expectedVersion = current.Version;
         }
 
-        if (ifMatch == EntityTags.IfMatch.Any)
-        {
-            expectedVersion = current!.Version;
-        }
-
-        var written = await grain.Update(new ProductChanges(request.Name!, request.Price!.Value), expectedVersion);
+        var written = await grain.Update(new ProductChanges(request.Name!, request.Price!.Value), expectedVersion.Value);
         switch (written.Status)
         {
             case ProductWriteStatus.NotFound:
@@ -176,7 +214,7 @@ public static class ProductEndpoints
             case ProductWriteStatus.VersionMismatch:
                 context.Response.Headers.ETag = EntityTags.Of(written.Product!.Version);
                 return Problem.Of(context, StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "Precondition failed.",
-                    $"The product is at version {written.Product.Version.ToString(CultureInfo.InvariantCulture)}, not {expectedVersion.ToString(CultureInfo.InvariantCulture)}: read it again.");
+                    $"The product is at version {written.Product.Version.ToString(CultureInfo.InvariantCulture)}, not {expectedVersion.Value.ToString(CultureInfo.InvariantCulture)}: read it again.");
             default:
                 context.Response.Headers.ETag = EntityTags.Of(written.Product!.Version);
                 return TypedResults.Json(ProductResponse.From(written.Product), ApiJson.Context.ProductResponse);
@@ -217,5 +255,33 @@ public static class ProductEndpoints
                 $"Only {written.Product!.StockAvailable.ToString(CultureInfo.InvariantCulture)} units are available."),
             _ => TypedResults.Json(new StockResponse(written.Product!.StockAvailable, written.Product.Version), ApiJson.Context.StockResponse),
         };
+    }
+
+    /// <summary>
+    /// A field that is neither <c>*</c> nor a list of entity-tags is refused before anything is read or written: any
+    /// reading of it would be a guess, and a wrong guess could overwrite a newer version.
+    /// </summary>
+    private static IResult? MalformedConditions(HttpContext context, EntityTagHeader ifMatch, EntityTagHeader ifNoneMatch)
+    {
+        const string Expected = "Must be * or a comma-separated list of entity tags such as \"3\" or W/\"3\".";
+        var errors = new FieldErrors();
+        if (ifMatch.Kind == EntityTagHeaderKind.Malformed)
+        {
+            errors.Add("If-Match", Expected);
+        }
+
+        if (ifNoneMatch.Kind == EntityTagHeaderKind.Malformed)
+        {
+            errors.Add("If-None-Match", Expected);
+        }
+
+        return errors.Any ? Problem.Validation(context, errors.ToDictionary()) : null;
+    }
+
+    private static IResult IfMatchFailed(HttpContext context, long version)
+    {
+        context.Response.Headers.ETag = EntityTags.Of(version);
+        return Problem.Of(context, StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "Precondition failed.",
+            $"The product is at version {version.ToString(CultureInfo.InvariantCulture)}, which If-Match does not name: read it again.");
     }
 }
