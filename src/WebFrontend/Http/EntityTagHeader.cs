@@ -14,7 +14,7 @@ public enum EntityTagHeaderKind
     /// <summary><c>*</c>: any current representation.</summary>
     Any,
 
-    /// <summary>One or more entity-tags.</summary>
+    /// <summary>A list of entity-tags, empty elements skipped; a field of only empty elements is a list that matches nothing.</summary>
     List,
 }
 
@@ -63,12 +63,12 @@ public readonly struct EntityTagHeader
             var position = 0;
             do
             {
-                if (!TryRead(line, ref position, out _, out _, out var star))
+                if (!TryRead(line, ref position, out var element, out _, out _, out var star))
                 {
                     return new(EntityTagHeaderKind.Malformed, default);
                 }
 
-                elements++;
+                elements += element ? 1 : 0;
                 any |= star;
             }
             while (position < line.Length);
@@ -118,16 +118,24 @@ public readonly struct EntityTagHeader
 
     /// <summary>
     /// Reads the element at <paramref name="position"/> with the whitespace around it and the comma after it; false when
-    /// malformed. Only the strict form is taken: an empty element (a leading, doubled or trailing comma, a blank line)
-    /// is malformed, where RFC 9110 §5.6.1.2 would let a recipient skip it — the API refuses what it would have to guess at.
+    /// malformed. An empty element (a leading, doubled or trailing comma, a blank line) is read as no element
+    /// (<paramref name="element"/> false): RFC 9110 §5.6.1.2 has recipients accept and ignore them.
     /// </summary>
-    private static bool TryRead(string line, ref int position, out bool weak, out Range opaque, out bool any)
+    private static bool TryRead(string line, ref int position, out bool element, out bool weak, out Range opaque, out bool any)
     {
+        element = false;
         weak = false;
         opaque = default;
         any = false;
         var i = SkipWhitespace(line, position);
-        if (i < line.Length && line[i] == '*')
+        if (i == line.Length || line[i] == ',')
+        {
+            position = i == line.Length ? i : i + 1;
+            return true;
+        }
+
+        element = true;
+        if (line[i] == '*')
         {
             any = true;
             i++;
@@ -164,7 +172,7 @@ public readonly struct EntityTagHeader
         i = SkipWhitespace(line, i);
         if (i < line.Length)
         {
-            if (line[i] != ',' || SkipWhitespace(line, i + 1) == line.Length)
+            if (line[i] != ',')
             {
                 return false;
             }
@@ -213,11 +221,14 @@ public readonly struct EntityTagHeader
             for (; _line < _lines.Count; _line++, _position = 0)
             {
                 var line = _lines[_line]!;
-                if (_position < line.Length)
+                while (_position < line.Length)
                 {
-                    TryRead(line, ref _position, out var weak, out var opaque, out _);
-                    Current = new EntityTag(weak, line.AsSpan(opaque));
-                    return true;
+                    TryRead(line, ref _position, out var element, out var weak, out var opaque, out _);
+                    if (element)
+                    {
+                        Current = new EntityTag(weak, line.AsSpan(opaque));
+                        return true;
+                    }
                 }
             }
 
