@@ -4,17 +4,37 @@
 # migrate the schema and cluster through the database, 2 HTTP front ends (Orleans clients finding the gateways in the
 # membership table) on distinct ports (8081, 8082) sharing a signing key made for this run, and the VNPay gateway
 # simulator (8090) with a merchant secret made for this run, sending its IPNs to the first front end.
+# Silos and front ends run as Production: no development token endpoint, and they would refuse the secrets committed
+# in the repository. With --dev-tokens the front ends run as Development and serve POST /api/v1/auth/token for the
+# built-in users (admin, manager, staff, alice, bob; password = user name) and Swagger UI; still with this run's
+# secrets.
 # Ctrl-C stops the front ends, then the silos gracefully (SIGTERM: Orleans hands their grains over and marks them
 # dead in the membership table), then PostgreSQL, and deletes its data.
 #
-#   deploy/local-cluster.sh [silos=3] [front_ends=2]
+#   deploy/local-cluster.sh [--dev-tokens] [silos=3] [front_ends=2]
 #
 # Logs: <run folder>/silo-<i>.log, frontend-<i>.log, gateway.log and postgres.log. The connection string is printed, for clients
 # and extra silos.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-silos="${1:-3}"
-front_ends="${2:-2}"
+usage="usage: deploy/local-cluster.sh [--dev-tokens] [silos=3] [front_ends=2]"
+dev_tokens=false
+positional=()
+for arg in "$@"; do
+  case "$arg" in
+    --dev-tokens) dev_tokens=true ;;
+    -h|--help) echo "$usage"; exit 0 ;;
+    -*) echo "unknown option $arg; $usage" >&2; exit 2 ;;
+    *) positional+=("$arg") ;;
+  esac
+done
+silos="${positional[0]:-3}"
+front_ends="${positional[1]:-2}"
+if $dev_tokens; then
+  frontend_environment=(ASPNETCORE_ENVIRONMENT=Development Auth__DevelopmentTokens=true)
+else
+  frontend_environment=(ASPNETCORE_ENVIRONMENT=Production)
+fi
 base_port="${SILO_BASE_PORT:-11111}"
 gateway_base_port="${GATEWAY_BASE_PORT:-30000}"
 http_base_port="${FRONTEND_BASE_PORT:-8081}"
@@ -43,6 +63,7 @@ if [ "$(id -u)" -eq 0 ]; then chown postgres: "$run_dir"; fi
 pg_port="$(free_port 15432)"
 pids=()
 frontend_pids=()
+frontend_ports=()
 
 cleanup() {
   trap '' INT TERM EXIT
@@ -92,8 +113,8 @@ echo "  gateway simulator  pid $gateway_pid  http://127.0.0.1:$gateway_port  log
 for i in $(seq 1 "$silos"); do
   port="$(free_port $((base_port + i - 1)))"
   gateway="$(free_port $((gateway_base_port + i - 1)))"
-  ConnectionStrings__Postgres="$connection" Silo__Name="silo-$i" Endpoints__SiloPort="$port" Endpoints__GatewayPort="$gateway" \
-    dotnet "$silo_dll" >"$run_dir/silo-$i.log" 2>&1 &
+  DOTNET_ENVIRONMENT=Production ConnectionStrings__Postgres="$connection" Silo__Name="silo-$i" Endpoints__SiloPort="$port" \
+    Endpoints__GatewayPort="$gateway" dotnet "$silo_dll" >"$run_dir/silo-$i.log" 2>&1 &
   pids+=("$!")
   echo "  silo-$i  pid $!  silo 127.0.0.1:$port  gateway 127.0.0.1:$gateway  log $run_dir/silo-$i.log"
 done
@@ -101,17 +122,23 @@ done
 # Front ends connect once a silo has set the cluster up; they wait for it by themselves.
 for i in $(seq 1 "$front_ends"); do
   port="$(free_port $((http_base_port + i - 1)))"
-  ConnectionStrings__Postgres="$connection" ASPNETCORE_URLS="http://127.0.0.1:$port" \
-    Auth__SigningKey="$signing_key" Auth__DevelopmentTokens=true \
-    dotnet "$frontend_dll" >"$run_dir/frontend-$i.log" 2>&1 &
+  env "${frontend_environment[@]}" ConnectionStrings__Postgres="$connection" ASPNETCORE_URLS="http://127.0.0.1:$port" \
+    Auth__SigningKey="$signing_key" dotnet "$frontend_dll" >"$run_dir/frontend-$i.log" 2>&1 &
   frontend_pids+=("$!")
+  frontend_ports+=("$port")
   echo "  front end $i  pid $!  http://127.0.0.1:$port  log $run_dir/frontend-$i.log"
 done
 
 echo
 echo "Cluster database: $connection"
-echo "Try it:      curl -s -X POST http://127.0.0.1:$http_base_port/api/v1/auth/token -H 'content-type: application/json' -d '{\"username\":\"manager\",\"password\":\"manager\"}'"
+echo "Try it:      curl -s http://127.0.0.1:${frontend_ports[0]:-$http_base_port}/api/v1/products"
+if $dev_tokens; then
+  echo "Tokens:      curl -s -X POST http://127.0.0.1:${frontend_ports[0]:-$http_base_port}/api/v1/auth/token -H 'content-type: application/json' -d '{\"username\":\"manager\",\"password\":\"manager\"}'"
+  echo "Dashboard:   http://127.0.0.1:${frontend_ports[0]:-$http_base_port}/dashboard (sign in with an admin token)"
+else
+  echo "Tokens:      none served (the front ends run as Production); restart with --dev-tokens for the built-in users' tokens"
+  echo "Dashboard:   http://127.0.0.1:${frontend_ports[0]:-$http_base_port}/dashboard (sign in with an admin token: --dev-tokens)"
+fi
 echo "Membership:  psql -h 127.0.0.1 -p $pg_port -U postgres -c 'SELECT silo_name, address, port, status, i_am_alive_time FROM orleans_membership'"
-echo "Dashboard:   http://127.0.0.1:$http_base_port/dashboard (sign in with an admin token)"
 echo "Ctrl-C stops everything."
 wait

@@ -4,8 +4,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Commerce.Testing;
@@ -41,10 +39,6 @@ public static class CheckoutBenchmark
     private static readonly TimeSpan IpnRetryInterval = TimeSpan.FromSeconds(1);
 
     private const string SigningKey = "checkout-benchmark-signing-key-0123456789";
-
-    // What the front end's token validation expects (src/WebFrontend/appsettings.json, Auth section).
-    private const string TokenIssuer = "commerce";
-    private const string TokenAudience = "commerce-api";
 
     public static async Task<int> RunAsync(BenchmarkArguments arguments)
     {
@@ -90,7 +84,7 @@ public static class CheckoutBenchmark
 
             Console.WriteLine($"  {Silos} silos settled; front end(s) ready at {string.Join(", ", frontends.Select(f => $"{f.BaseAddress} (pid {f.ProcessId})"))}");
 
-            var adminToken = await DevelopmentTokenAsync(http, frontends[0].BaseAddress, "admin");
+            var adminToken = BenchmarkTokens.Sign(SigningKey, "admin", "admin");
             var productIds = await SeedProductsAsync(http, frontends[0].BaseAddress, adminToken, stockEach: customers + warmupCustomers);
             var client = new CheckoutClient(http, [.. frontends.Select(f => f.BaseAddress)], gateway.BaseAddress, productIds);
 
@@ -319,45 +313,11 @@ public static class CheckoutBenchmark
     // Setup
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// <summary>A token of a built-in development user (POST /api/v1/auth/token, password = user name).</summary>
-    private static async Task<string> DevelopmentTokenAsync(HttpClient http, Uri frontend, string user)
-    {
-        using var response = await http.PostAsJsonAsync(new Uri(frontend, "/api/v1/auth/token"), new Dictionary<string, string> { ["username"] = user, ["password"] = user });
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"POST /api/v1/auth/token answered {(int)response.StatusCode}: {body}");
-        }
-
-        using var document = JsonDocument.Parse(body);
-        return document.RootElement.GetProperty("access_token").GetString()!;
-    }
-
     /// <summary>
-    /// A customer's access token, signed here with the front ends' key as their token issuer would sign it (HS256;
-    /// sub, name, role = customer; issuer, audience, one hour). The development token endpoint knows only two
-    /// customers (alice, bob); the benchmark wants N distinct ones.
+    /// A customer's access token, signed with the front ends' key: the benchmark wants N distinct customers, and the
+    /// front ends (Production) serve no development tokens.
     /// </summary>
-    private static string CustomerToken(string customerId)
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var header = Base64Url("""{"alg":"HS256","typ":"JWT"}"""u8.ToArray());
-        var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new JsonObject
-        {
-            ["sub"] = customerId,
-            ["name"] = $"Customer {customerId}",
-            ["role"] = "customer",
-            ["iss"] = TokenIssuer,
-            ["aud"] = TokenAudience,
-            ["iat"] = now,
-            ["nbf"] = now - 60,
-            ["exp"] = now + 3600,
-        }));
-        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(SigningKey), Encoding.ASCII.GetBytes($"{header}.{payload}"));
-        return $"{header}.{payload}.{Base64Url(signature)}";
-    }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string CustomerToken(string customerId) => BenchmarkTokens.Sign(SigningKey, customerId, "customer", $"Customer {customerId}");
 
     private static async Task<List<string>> SeedProductsAsync(HttpClient http, Uri frontend, string adminToken, int stockEach)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Commerce.Testing;
@@ -65,7 +64,7 @@ public static class ListDepthBenchmark
                 Timeout = TimeSpan.FromSeconds(60),
             };
             await frontend.WaitUntilReadyAsync(http, TimeSpan.FromMinutes(2));
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await StaffTokenAsync(http));
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", BenchmarkTokens.Sign(SigningKey, "staff", "staff"));
             Console.WriteLine($"  front end ready at {frontend.BaseAddress} (pid {frontend.ProcessId}); walking {scale.DeepPage:N0} pages…");
 
             var walk = await WalkAsync(http, scale);
@@ -254,19 +253,6 @@ public static class ListDepthBenchmark
     // ---------------------------------------------------------------------------------------------------------------
     // HTTP
     // ---------------------------------------------------------------------------------------------------------------
-
-    private static async Task<string> StaffTokenAsync(HttpClient http)
-    {
-        using var response = await http.PostAsJsonAsync("/api/v1/auth/token", new Dictionary<string, string> { ["username"] = "staff", ["password"] = "staff" });
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"POST /api/v1/auth/token answered {(int)response.StatusCode}: {body}");
-        }
-
-        using var document = JsonDocument.Parse(body);
-        return document.RootElement.GetProperty("access_token").GetString()!;
-    }
 
     private static async Task<Page> GetPageAsync(HttpClient http, string url)
     {

@@ -39,7 +39,6 @@ public sealed class WebFrontendProcess : IAsyncDisposable
             ["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/'),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Auth__SigningKey"] = signingKey,
-            ["Auth__DevelopmentTokens"] = "true",
         };
         foreach (var (key, value) in Merchant.Environment().Concat(settings ?? new Dictionary<string, string>()))
         {

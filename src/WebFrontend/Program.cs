@@ -23,7 +23,8 @@ builder.Services.ConfigureHttpJsonOptions(options =>
 });
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problem.Complete(context.ProblemDetails, context.HttpContext));
 builder.Services.AddExceptionHandler<GrainExceptionHandler>();
-builder.Services.AddBearerAuthentication(builder.Configuration);
+builder.Services.AddBearerAuthentication();
+builder.Services.AddTrustedProxies();
 builder.Services.AddDashboardAccess();
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
 {
@@ -35,6 +36,7 @@ builder.AddPaymentGatewaySettings();
 builder.AddGrainAccess();
 
 var app = builder.Build();
+app.UseMiddleware<TrustedForwardedHeadersMiddleware>();
 app.UseMiddleware<RequestIdMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -58,7 +60,7 @@ if (app.Environment.IsDevelopment())
 app.MapHealthEndpoints();
 app.MapDashboard();
 var api = app.MapGroup("/api/v1").AddEndpointFilter<QueryParameterFilter>();
-api.MapTokenEndpoints();
+api.MapTokenEndpoints(app.Environment);
 var grainApi = api.MapGroup("").WithMetadata(new RequiresCluster());
 grainApi.MapProductEndpoints();
 grainApi.MapOrderEndpoints();

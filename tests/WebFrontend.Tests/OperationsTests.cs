@@ -81,7 +81,9 @@ public sealed class OperationsTests(ApiCluster api)
     [Fact]
     public async Task The_development_token_endpoint_signs_in_built_in_users_only()
     {
-        using var client = api.A.ClientFor(null);
+        // The endpoint exists in Development only (ProductionDefaultsTests: nowhere else); A and B run as "Testing".
+        await using var development = new FrontEnd(api.ConnectionString, environment: "Development");
+        using var client = development.ClientFor(null);
         var token = await client.PostJsonAsync("/api/v1/auth/token", Json.Of(new { username = "alice", password = "alice" }));
         var wrong = await client.PostJsonAsync("/api/v1/auth/token", Json.Of(new { username = "alice", password = "bob" }));
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Grains.Payments;
@@ -9,6 +10,12 @@ namespace Grains.Payments;
 public sealed class VnPayOptions
 {
     public const string SectionName = "VnPay";
+
+    /// <summary>
+    /// The gateway simulator's demo merchant secret, committed in this repository (the simulator's and the front end's
+    /// Development settings): only the Development environment starts with it.
+    /// </summary>
+    public const string CommittedDemoHashSecret = "demo-hash-secret-change-me";
 
     public string TmnCode { get; set; } = "";
 
@@ -51,8 +58,11 @@ public sealed class VnPayOptions
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>Checked at start (ValidateOnStart), so a missing merchant secret stops the process, not the first payment.</summary>
-public sealed class VnPayOptionsValidator : IValidateOptions<VnPayOptions>
+/// <summary>
+/// Checked at start (ValidateOnStart), so a missing merchant secret stops the process, not the first payment; outside
+/// Development so does the demo secret committed in this repository (front ends and silos alike).
+/// </summary>
+public sealed class VnPayOptionsValidator(IHostEnvironment environment) : IValidateOptions<VnPayOptions>
 {
     public ValidateOptionsResult Validate(string? name, VnPayOptions options)
     {
@@ -61,6 +71,11 @@ public sealed class VnPayOptionsValidator : IValidateOptions<VnPayOptions>
         if (string.IsNullOrWhiteSpace(options.TmnCode) || string.IsNullOrWhiteSpace(options.HashSecret))
         {
             failures.Add("VnPay:TmnCode and VnPay:HashSecret must be set (the merchant's VNPay code and hash secret; see the README's configuration).");
+        }
+        else if (!environment.IsDevelopment() && string.Equals(options.HashSecret, VnPayOptions.CommittedDemoHashSecret, StringComparison.Ordinal))
+        {
+            failures.Add("VnPay:HashSecret is the simulator's demo secret committed in this repository; outside Development set the merchant's own "
+                + $"secret (environment {environment.EnvironmentName}).");
         }
 
         if (options.BreakerFailureRatio is <= 0 or > 1 || options.BreakerMinimumThroughput < 2 || options.MaxRetries < 0)

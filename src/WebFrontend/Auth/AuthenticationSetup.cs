@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using WebFrontend.Http;
@@ -9,12 +10,10 @@ namespace WebFrontend.Auth;
 public static class AuthenticationSetup
 {
     /// <summary>JWT bearer authentication (HMAC key, issuer, audience, lifetime) whose 401 and 403 are problem details.</summary>
-    public static IServiceCollection AddBearerAuthentication(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddBearerAuthentication(this IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName))
-            .Validate(o => !string.IsNullOrEmpty(o.Issuer) && !string.IsNullOrEmpty(o.Audience), "Auth:Issuer and Auth:Audience are required.")
-            .Validate(o => System.Text.Encoding.UTF8.GetByteCount(o.SigningKey) >= 32, "Auth:SigningKey must be set to at least 32 bytes (every front end of a deployment shares it).")
-            .ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.AddSingleton<TokenIssuer>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((bearer, auth) =>

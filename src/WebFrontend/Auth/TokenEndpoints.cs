@@ -5,9 +5,19 @@ namespace WebFrontend.Auth;
 
 public static class TokenEndpoints
 {
-    /// <summary>POST /auth/token for the built-in development users; 404 unless Auth:DevelopmentTokens is on.</summary>
-    public static void MapTokenEndpoints(this RouteGroupBuilder api)
+    /// <summary>
+    /// POST /auth/token for the built-in development users, in the Development environment only: anywhere else the
+    /// route does not exist (404, absent from the OpenAPI document), whatever Auth:DevelopmentTokens says. In
+    /// Development it answers 404 while Auth:DevelopmentTokens is off (appsettings.Development.json turns it on).
+    /// </summary>
+    public static void MapTokenEndpoints(this RouteGroupBuilder api, IHostEnvironment environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (!environment.IsDevelopment())
+        {
+            return;
+        }
+
         api.MapPost("/auth/token", IssueAsync).AllowAnonymous().WithTags("Auth")
             .Accepts<TokenRequest>("application/json").Produces<TokenResponse>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);

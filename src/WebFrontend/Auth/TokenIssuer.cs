@@ -15,9 +15,9 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider time
     {
         ArgumentNullException.ThrowIfNull(options);
         var bytes = Encoding.UTF8.GetBytes(options.SigningKey);
-        return bytes.Length >= 32
+        return bytes.Length >= AuthOptions.MinimumSigningKeyBytes
             ? new SymmetricSecurityKey(bytes)
-            : throw new InvalidOperationException("Auth:SigningKey must be set to at least 32 bytes (every front end of a deployment shares it).");
+            : throw new InvalidOperationException($"Auth:SigningKey must be set to at least {AuthOptions.MinimumSigningKeyBytes} bytes (every front end of a deployment shares it).");
     }
 
     public TokenResponse Issue(string subject, string name, IEnumerable<string> roles)

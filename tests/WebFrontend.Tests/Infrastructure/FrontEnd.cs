@@ -16,19 +16,26 @@ public sealed class FrontEnd : WebApplicationFactory<Program>
 {
     private readonly string _connectionString;
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly string _environment;
+    private readonly IReadOnlyDictionary<string, string>? _settings;
     private bool _listening;
 
     /// <param name="configureServices">Services a test adds to the front end (a log collector).</param>
-    public FrontEnd(string connectionString, Action<IServiceCollection>? configureServices = null)
+    /// <param name="environment">The hosting environment: "Testing" unless a test is about another (the token endpoint exists in Development only).</param>
+    /// <param name="settings">Configuration ("Auth:SigningKey") over the tests' defaults.</param>
+    public FrontEnd(string connectionString, Action<IServiceCollection>? configureServices = null, string environment = "Testing",
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         _connectionString = connectionString;
         _configureServices = configureServices;
+        _environment = environment;
+        _settings = settings;
     }
 
     /// <summary>A front end on a real socket (a free port on 127.0.0.1). Set up after construction: the factory ignores it in the constructor.</summary>
-    public static FrontEnd Listening(string connectionString)
+    public static FrontEnd Listening(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var frontEnd = new FrontEnd(connectionString);
+        var frontEnd = new FrontEnd(connectionString, settings: settings);
         frontEnd.UseKestrel(0);
         frontEnd._listening = true;
         return frontEnd;
@@ -76,17 +83,21 @@ public sealed class FrontEnd : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         builder.UseSetting("ConnectionStrings:Postgres", _connectionString);
         builder.UseSetting("Auth:Issuer", Tokens.Issuer);
         builder.UseSetting("Auth:Audience", Tokens.Audience);
         builder.UseSetting("Auth:SigningKey", Tokens.SigningKey);
-        builder.UseSetting("Auth:DevelopmentTokens", "true");
         builder.UseSetting("Frontend:IdempotencyInFlightWait", "00:00:02");
         builder.UseSetting("Frontend:MaxRequestBodyBytes", "65536");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("VnPay:TmnCode", TestPayments.TmnCode);
         builder.UseSetting("VnPay:HashSecret", TestPayments.HashSecret);
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (_configureServices is not null)
         {
             builder.ConfigureServices(_configureServices);
