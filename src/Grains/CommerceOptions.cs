@@ -14,6 +14,12 @@ public sealed class CommerceOptions
     /// </summary>
     public TimeSpan HoldGrace { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long past its hold time a product remembers a sale, so that an order repeating its request to be sold
+    /// (its first answer was lost) sells nothing more. Orders repeat within seconds; this bounds what a product loads.
+    /// </summary>
+    public TimeSpan SaleMemory { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How often grains look for expired orders and holds (at least the silo's minimum reminder period).</summary>
     public TimeSpan ExpiryCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -30,8 +36,8 @@ public sealed class CommerceOptions
 
     /// <summary>Why these settings cannot work, or null: every period positive, the poll and sweep at least a second.</summary>
     public string? Problem()
-        => PaymentWindow <= TimeSpan.Zero || HoldGrace < TimeSpan.Zero || IdempotencyRetention <= TimeSpan.Zero || IdempotencyInFlightLease <= TimeSpan.Zero
-            ? "Commerce: PaymentWindow, IdempotencyRetention and IdempotencyInFlightLease are positive; HoldGrace is not negative."
+        => PaymentWindow <= TimeSpan.Zero || HoldGrace < TimeSpan.Zero || SaleMemory <= TimeSpan.Zero || IdempotencyRetention <= TimeSpan.Zero || IdempotencyInFlightLease <= TimeSpan.Zero
+            ? "Commerce: PaymentWindow, SaleMemory, IdempotencyRetention and IdempotencyInFlightLease are positive; HoldGrace is not negative."
             : ExpiryCheckPeriod < TimeSpan.FromSeconds(1) || PaymentPollInterval < TimeSpan.FromSeconds(1)
                 ? "Commerce: ExpiryCheckPeriod and PaymentPollInterval are at least one second (reminder periods)."
                 : string.IsNullOrWhiteSpace(Currency) ? "Commerce: Currency is an ISO 4217 code." : null;

@@ -99,6 +99,7 @@ public sealed class CommerceCluster : IAsyncDisposable
     {
         to.PaymentWindow = from.PaymentWindow;
         to.HoldGrace = from.HoldGrace;
+        to.SaleMemory = from.SaleMemory;
         to.ExpiryCheckPeriod = from.ExpiryCheckPeriod;
         to.PaymentPollInterval = from.PaymentPollInterval;
         to.Currency = from.Currency;

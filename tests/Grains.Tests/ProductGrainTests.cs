@@ -77,14 +77,13 @@ public sealed class ProductGrainTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Holds_past_their_time_give_their_stock_back_but_committed_ones_do_not()
+    public async Task Holds_past_their_time_give_their_stock_back_but_sold_ones_do_not()
     {
         await Product("sku-6").Create(new NewProduct("Cup", 3, 10));
         var holdUntil = _commerce.Time.GetUtcNow().AddSeconds(30);
         await Product("sku-6").Reserve("abandoned", 2, holdUntil);
         await Product("sku-6").Reserve("paid", 3, holdUntil);
-        await Product("sku-6").Commit("paid");
-        Assert.Equal(5, (await Product("sku-6").Get())!.StockAvailable);
+        Assert.Equal(new SaleOutcome(SaleStatus.Sold, 5), await Product("sku-6").Commit(new SellUnits("paid", 3, 3)));
 
         var product = Product("sku-6").GetGrainId();
         await _commerce.Reminders.Armed(product, "release-lapsed-holds");
@@ -92,8 +91,27 @@ public sealed class ProductGrainTests : IAsyncLifetime
 
         await _commerce.Reminders.Ticked(product, "release-lapsed-holds", 1);
         Assert.Equal(7, (await Product("sku-6").Get())!.StockAvailable);
-        await Product("sku-6").Release("paid");
-        Assert.Equal(7, (await Product("sku-6").Get())!.StockAvailable);
+        Assert.Equal(new SaleOutcome(SaleStatus.AlreadySold, 7), await Product("sku-6").Commit(new SellUnits("paid", 3, 3)));
+    }
+
+    [Fact]
+    public async Task A_sale_whose_hold_is_gone_takes_the_units_again_if_there_are_enough_and_once()
+    {
+        await Product("sku-8").Create(new NewProduct("Lamp", 40, 5));
+        await Product("sku-8").Reserve("late", 2, HoldUntil);
+        await Product("sku-8").Reserve("too-late", 2, HoldUntil);
+        await Product("sku-8").Release("late");
+        await Product("sku-8").Release("too-late");
+        await Product("sku-8").AdjustStock(-2, "sold in the shop");
+
+        Assert.Equal(new SaleOutcome(SaleStatus.Retaken, 1), await Product("sku-8").Commit(new SellUnits("late", 2, 40)));
+        Assert.Equal(new SaleOutcome(SaleStatus.AlreadySold, 1), await Product("sku-8").Commit(new SellUnits("late", 2, 40)));
+        Assert.Equal(new SaleOutcome(SaleStatus.OutOfStock, 1), await Product("sku-8").Commit(new SellUnits("too-late", 2, 40)));
+
+        // An order that could not be paid after all gives back what it was sold.
+        await Product("sku-8").Release("late");
+        Assert.Equal(3, (await Product("sku-8").Get())!.StockAvailable);
+        Assert.Equal(new SaleOutcome(SaleStatus.ProductNotFound, 0), await Product("sku-none").Commit(new SellUnits("late", 2, 40)));
     }
 
     [Theory]

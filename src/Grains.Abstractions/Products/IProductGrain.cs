@@ -29,13 +29,20 @@ public interface IProductGrain : IGrainWithStringKey
     [Alias("reserve")]
     Task<ReservationOutcome> Reserve(string orderId, int quantity, DateTimeOffset holdUntil);
 
-    /// <summary>Returns an order's held units to the available stock; a no-op for an unknown or committed hold.</summary>
+    /// <summary>
+    /// The order will not be sold: its held units go back on sale, and so do units it took by a sale it then could not
+    /// complete (another of its products had none left). A no-op for an order it knows nothing of.
+    /// </summary>
     [Alias("release")]
     Task Release(string orderId);
 
-    /// <summary>Turns an order's hold into a sale (its payment succeeded); the units never come back.</summary>
+    /// <summary>
+    /// Sells an order's units (its payment succeeded). Its hold becomes the sale; if the hold is gone (it lapsed, the
+    /// units went back on sale), the units are taken again when there are enough, and the sale is refused when not.
+    /// Asking again for a sold order sells nothing more, within <c>Commerce:SaleMemory</c>.
+    /// </summary>
     [Alias("commit")]
-    Task Commit(string orderId);
+    Task<SaleOutcome> Commit(SellUnits sale);
 }
 
 [GenerateSerializer, Immutable, Alias("commerce.NewProduct")]
@@ -68,6 +75,34 @@ public enum ProductWriteStatus
 /// <summary>The outcome of a change, with the product as it is after it (or as it is, when refused).</summary>
 [GenerateSerializer, Immutable, Alias("commerce.ProductWrite")]
 public sealed record ProductWrite([property: Id(0)] ProductWriteStatus Status, [property: Id(1)] ProductDetails? Product);
+
+/// <summary>An order's line to sell: what the order was priced at, in case its hold is gone and must be taken again.</summary>
+[GenerateSerializer, Immutable, Alias("commerce.SellUnits")]
+public sealed record SellUnits([property: Id(0)] string OrderId, [property: Id(1)] int Quantity, [property: Id(2)] long UnitPrice);
+
+[GenerateSerializer, Alias("commerce.SaleStatus")]
+public enum SaleStatus
+{
+    /// <summary>The order's hold became a sale.</summary>
+    Sold,
+
+    /// <summary>The hold was gone; the units were taken again and sold.</summary>
+    Retaken,
+
+    /// <summary>Sold before: nothing changed.</summary>
+    AlreadySold,
+
+    /// <summary>The hold was gone and too few units are left: nothing was sold.</summary>
+    OutOfStock,
+
+    ProductNotFound,
+}
+
+[GenerateSerializer, Immutable, Alias("commerce.SaleOutcome")]
+public sealed record SaleOutcome([property: Id(0)] SaleStatus Status, [property: Id(1)] int StockAvailable)
+{
+    public bool IsSold => Status is SaleStatus.Sold or SaleStatus.Retaken or SaleStatus.AlreadySold;
+}
 
 [GenerateSerializer, Alias("commerce.ReservationStatus")]
 public enum ReservationStatus

@@ -94,6 +94,7 @@ public static class CommerceSiloBuilderExtensions
         silo.UseInMemoryReminderService();
         silo.AddMemoryGrainStorageAsDefault();
         silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.Services.TryAddSingleton<InMemoryOutbox>();
         AddInMemoryStore<ProductState>(silo.Services);
         AddInMemoryStore<OrderState>(silo.Services);
         AddInMemoryStore<PaymentState>(silo.Services);

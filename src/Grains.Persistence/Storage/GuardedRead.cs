@@ -7,7 +7,8 @@ internal static class GuardedRead
 {
     /// <summary>
     /// Runs <paramref name="mainSql"/> (the main row, its last column the ETag) and <paramref name="childSql"/> (the
-    /// child rows), both taking the grain key as $1; null when there is no main row.
+    /// child rows), both taking the grain key as $1 (the child rows' query then <paramref name="childParameters"/> as $2…);
+    /// null when there is no main row.
     /// </summary>
     public static async Task<StoredState<TState>?> ReadAsync<TState>(
         NpgsqlDataSource dataSource,
@@ -16,11 +17,12 @@ internal static class GuardedRead
         string childSql,
         Func<NpgsqlDataReader, TState> readMain,
         Action<NpgsqlDataReader, TState> readChild,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        params object[] childParameters)
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(GuardedWrite.Command(mainSql, grainKey));
-        batch.BatchCommands.Add(GuardedWrite.Command(childSql, grainKey));
+        batch.BatchCommands.Add(GuardedWrite.Command(childSql, [grainKey, .. childParameters]));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

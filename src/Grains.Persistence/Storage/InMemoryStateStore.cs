@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Grains.Outbox;
 
 namespace Grains.Persistence.Storage;
 
 /// <summary>
 /// A typed store in memory, for the embedded mode: the same ETag rules as the PostgreSQL stores, each state kept as
-/// a JSON snapshot (so nobody shares the grain's live object), and every snapshot readable for lists.
+/// a JSON snapshot (so nobody shares the grain's live object), and every snapshot readable for lists. Outbox events a
+/// write carries go to <paramref name="outbox"/> once the write has landed.
 /// </summary>
-public sealed class InMemoryStateStore<TState> : IGrainStateStore<TState> where TState : class, new()
+public sealed class InMemoryStateStore<TState>(InMemoryOutbox? outbox = null) : IGrainStateStore<TState> where TState : class, new()
 {
     private static readonly JsonSerializerOptions s_json = new() { IncludeFields = false, NumberHandling = JsonNumberHandling.Strict };
 
@@ -29,7 +31,17 @@ public sealed class InMemoryStateStore<TState> : IGrainStateStore<TState> where 
         var written = expectedEtag is null
             ? _states.TryAdd(grainKey, next)
             : _states.TryGetValue(grainKey, out var current) && current.Etag == expectedEtag && _states.TryUpdate(grainKey, next, current);
-        return written ? Task.FromResult(next.Etag) : Task.FromException<long>(Conflict(grainKey, expectedEtag));
+        if (!written)
+        {
+            return Task.FromException<long>(Conflict(grainKey, expectedEtag));
+        }
+
+        if (state is IRaisesOutboxEvents raising)
+        {
+            outbox?.Write(raising.RaisedEvents);
+        }
+
+        return Task.FromResult(next.Etag);
     }
 
     public Task ClearAsync(string grainKey, long expectedEtag, CancellationToken cancellationToken)

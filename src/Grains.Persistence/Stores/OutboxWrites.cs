@@ -5,7 +5,11 @@ using NpgsqlTypes;
 
 namespace Grains.Persistence.Stores;
 
-/// <summary>Outbox rows as batch commands, to ride in the transaction of the state change that raised them.</summary>
+/// <summary>
+/// Outbox rows as batch commands, to ride in the transaction of the state change that raised them. An event whose
+/// dedupe key is written already is that event again (a grain repeating a step whose answer was lost): it is skipped,
+/// not an error, so the repeat's state change still lands.
+/// </summary>
 internal static class OutboxWrites
 {
     public static void AddTo(List<NpgsqlBatchCommand> commands, IReadOnlyList<OutboxMessage> messages)
@@ -16,6 +20,7 @@ internal static class OutboxWrites
                 """
                 INSERT INTO outbox (id, dedupe_key, aggregate_type, aggregate_id, event_type, payload, occurred_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                ON CONFLICT (dedupe_key) DO NOTHING
                 """,
                 message.Id, message.DedupeKey, message.AggregateType, message.AggregateId, message.EventType, message.Payload, message.OccurredAt);
             command.Parameters[5].NpgsqlDbType = NpgsqlDbType.Jsonb;

@@ -6,7 +6,7 @@ namespace Grains.Persistence.Stores;
 
 /// <summary>
 /// A payment in <c>payments</c>, its reports in <c>payment_events</c>. A write updates the payment row and inserts
-/// the reports received since the last write, in one transaction.
+/// the reports received since the last write and the outbox events raised, in one transaction.
 /// </summary>
 internal sealed class PaymentStateStore(NpgsqlDataSource dataSource) : IGrainStateStore<PaymentState>
 {
@@ -87,6 +87,7 @@ internal sealed class PaymentStateStore(NpgsqlDataSource dataSource) : IGrainSta
                 report.Applied, report.ReceivedAt));
         }
 
+        OutboxWrites.AddTo(commands, state.RaisedEvents);
         return GuardedWrite.ExecuteAsync(dataSource, "payments", id, expectedEtag, guarded, commands, "SELECT etag FROM payments WHERE id = $1", cancellationToken);
     }
 

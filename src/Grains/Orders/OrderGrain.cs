@@ -15,7 +15,9 @@ namespace Grains.Orders;
 /// payment, and writes the order (its row and items in one transaction). If any step fails, everything held so far is
 /// released and the payment discarded before the caller hears about it. If this grain dies midway, its holds lapse by
 /// themselves (products and coupons give back holds past their time), so a crash cannot leak stock either.
-/// Once paid, the order commits its holds and raises <c>order.paid</c> in the same write as the change (case C18).
+/// A payment sells the held units first (taking them again if the holds lapsed), and only then is the order paid, with
+/// <c>order.paid</c> in the same write as the change (case C18); money that pays for nothing raises
+/// <c>payment.refund_required</c>, once per transaction.
 /// </summary>
 public sealed partial class OrderGrain(
     [PersistentState("order", StorageNames.Commerce)] IPersistentState<OrderState> order,
@@ -151,58 +153,105 @@ public sealed partial class OrderGrain(
         }
 
         await faults.At(OrderSagaStep.ConfirmingPayment, OrderId);
-        var now = time.GetUtcNow();
-        if (State.Status == OrderStatus.PendingPayment && now >= State.ExpiresAt + options.Value.HoldGrace)
+        if (State.Status == OrderStatus.PendingPayment && command.PaymentId == State.PaymentId)
         {
-            // Its expiry has not run and its holds have lapsed, so its stock may be someone else's now: it cannot be
-            // paid. It ends as it would have, and the money goes back below.
-            await EndUnpaidAsync(OrderStatus.Expired);
+            // The units are sold before the order is paid, so a paid order always has them; if this fails midway the
+            // payment asks again, and what was sold already is not sold twice.
+            if (await SellAsync())
+            {
+                State.Status = OrderStatus.Paid;
+                State.PaymentTransactionNo = command.TransactionNo;
+                State.PaidAt = command.PaidAt;
+                var now = time.GetUtcNow();
+                Raise(OutboxEvents.Paid(
+                    OrderId,
+                    new OrderPaidPayload(OrderId, State.CustomerId, State.Total, State.Currency, command.PaymentId, command.TransactionNo, command.PaidAt),
+                    now));
+                await PersistAsync(now);
+                await CommitCouponAsync();
+                return PaymentConfirmation.Paid;
+            }
+
+            // Its holds lapsed and a product sold the units meanwhile: it cannot be paid. It expires with the refund
+            // asked for in the same write, then gives back what it holds and what it sold.
+            LogSoldOut(logger, OrderId, command.PaymentId);
+            State.Status = OrderStatus.Expired;
+            await RequestRefundAsync(command, RefundReasons.SoldOut);
+            await GiveBackAsync();
+            return PaymentConfirmation.RefundRequired;
         }
 
-        if (State.Status == OrderStatus.PendingPayment)
-        {
-            State.Status = OrderStatus.Paid;
-            await RecordPaymentAsync(command, OutboxEvents.Paid(
-                OrderId,
-                new OrderPaidPayload(OrderId, State.CustomerId, State.Total, State.Currency, command.PaymentId, command.TransactionNo, command.PaidAt),
-                now));
-            await CommitHoldsAsync();
-            return PaymentConfirmation.Paid;
-        }
-
-        if (State.Status is not (OrderStatus.Cancelled or OrderStatus.Expired) && command.PaymentId == State.PaymentId)
+        if (State.Status == OrderStatus.Paid && command.PaymentId == State.PaymentId && command.TransactionNo == State.PaymentTransactionNo)
         {
             return PaymentConfirmation.AlreadyPaid;
         }
 
-        // The money came after the order had ended unpaid (or a second time): the order stays as it is, and the
-        // refund is asked for once, in the same write that records it.
-        if (!State.RefundRequested)
-        {
-            State.RefundRequested = true;
-            await RecordPaymentAsync(command, OutboxEvents.RefundRequired(
-                OrderId,
-                new RefundRequiredPayload(OrderId, State.CustomerId, OrderStatusNames.Of(State.Status), command.PaymentId, command.TransactionNo, command.Amount, State.Currency, command.PaidAt),
-                now));
-        }
-
+        await RequestRefundAsync(command, State.Status == OrderStatus.Paid ? RefundReasons.OrderAlreadyPaid : RefundReasons.OrderEnded);
         return PaymentConfirmation.RefundRequired;
     }
 
-    /// <summary>Records the money that arrived and the event it raises, in one write.</summary>
-    private Task RecordPaymentAsync(ConfirmPayment command, OutboxMessage raised)
+    /// <summary>
+    /// Money came that pays for nothing: the order had ended unpaid, or it was paid by another transaction. One refund
+    /// event per transaction; a paid order keeps its payment's number and time, an ended one shows the first money
+    /// that came for it.
+    /// </summary>
+    private async Task RequestRefundAsync(ConfirmPayment command, string reason)
     {
-        State.PaymentTransactionNo = command.TransactionNo;
-        State.PaidAt = command.PaidAt;
-        State.UpdatedAt = raised.OccurredAt;
-        State.Version++;
-        State.RaisedEvents.Add(raised);
-        return order.WriteStateAsync();
+        var paid = State.Status == OrderStatus.Paid;
+        if (!paid && State.RefundRequested && command.TransactionNo == State.PaymentTransactionNo)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        if (!paid && !State.RefundRequested)
+        {
+            State.RefundRequested = true;
+            State.PaymentTransactionNo = command.TransactionNo;
+            State.PaidAt = command.PaidAt;
+        }
+
+        Raise(OutboxEvents.RefundRequired("order", OrderId, new RefundRequiredPayload(
+            OrderId, State.CustomerId, OrderStatusNames.Of(State.Status), command.PaymentId, command.TransactionNo, command.Amount, State.Currency, command.PaidAt, reason), now));
+        await PersistAsync(now, visible: !paid);
+    }
+
+    private void Raise(OutboxMessage message) => State.RaisedEvents.Add(message);
+
+    /// <summary>
+    /// Writes a payment's outcome. Should the write fail, this activation goes, so that the next call reads what is
+    /// stored rather than a change that never landed (a payment asking again must not hear "already paid").
+    /// </summary>
+    private async Task PersistAsync(DateTimeOffset now, bool visible = true)
+    {
+        if (visible)
+        {
+            State.UpdatedAt = now;
+            State.Version++;
+        }
+
+        try
+        {
+            await order.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    /// <summary>Sells every line, in parallel; false if a product could not (a lapsed hold whose units are gone).</summary>
+    private async Task<bool> SellAsync()
+    {
+        var sales = await Task.WhenAll(State.Items.Select(item =>
+            GrainFactory.GetGrain<IProductGrain>(item.ProductId).Commit(new SellUnits(OrderId, item.Quantity, item.UnitPrice))));
+        return sales.All(sale => sale.IsSold);
     }
 
     /// <summary>
     /// The payment deadline passed: an unpaid order expires and gives its stock and coupon back. A paid order whose
-    /// holds could not all be committed at payment commits them here; the reminder ends once they are.
+    /// coupon use could not be committed at payment commits it here; the reminder ends once it is.
     /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -221,7 +270,7 @@ public sealed partial class OrderGrain(
 
                 break;
             case { Exists: true, Status: OrderStatus.Paid }:
-                await CommitHoldsAsync();
+                await CommitCouponAsync();
                 break;
             default:
                 await StopExpiryAsync();
@@ -232,25 +281,25 @@ public sealed partial class OrderGrain(
     private async Task EndUnpaidAsync(OrderStatus final)
     {
         State.Status = final;
-        State.UpdatedAt = time.GetUtcNow();
-        State.Version++;
-        await order.WriteStateAsync();
+        await PersistAsync(time.GetUtcNow());
+        await GiveBackAsync();
+    }
+
+    private async Task GiveBackAsync()
+    {
         await ReleaseAsync(Products(), Coupon());
         await StopExpiryAsync();
     }
 
-    /// <summary>Turns the holds into sales. If that fails, the expiry reminder (still registered) tries again.</summary>
-    private async Task CommitHoldsAsync()
+    /// <summary>Turns the coupon's hold into a use. If that fails, the expiry reminder (still registered) tries again.</summary>
+    private async Task CommitCouponAsync()
     {
         try
         {
-            var commits = Products().Select(p => p.Commit(OrderId)).ToList();
             if (Coupon() is { } coupon)
             {
-                commits.Add(coupon.Commit(OrderId));
+                await coupon.Commit(OrderId);
             }
-
-            await Task.WhenAll(commits);
         }
         catch (Exception exception)
         {
@@ -350,8 +399,13 @@ public sealed partial class OrderGrain(
     [LoggerMessage(101, LogLevel.Warning, "Releasing the holds of order {OrderId} failed; they lapse after their hold time.")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string orderId);
 
-    [LoggerMessage(103, LogLevel.Warning, "Committing the holds of paid order {OrderId} failed; its reminder tries again.")]
+    [LoggerMessage(103, LogLevel.Warning, "Committing the coupon use of paid order {OrderId} failed; its reminder tries again.")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string orderId);
+
+    [LoggerMessage(105, LogLevel.Warning,
+        "Order {OrderId} was paid by payment {PaymentId} after its holds had lapsed, and a product no longer has the units: it expires and the money is to be refunded.",
+        EventName = "OrderSoldOutAtPayment")]
+    private static partial void LogSoldOut(ILogger logger, string orderId, string paymentId);
 
     [LoggerMessage(104, LogLevel.Warning, "Discarding the payment of failed order {OrderId} failed; it stays pending and is never confirmed.")]
     private static partial void LogDiscardFailed(ILogger logger, Exception exception, string orderId);

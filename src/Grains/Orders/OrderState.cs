@@ -4,7 +4,7 @@ using Grains.Outbox;
 
 namespace Grains.Orders;
 
-public sealed class OrderState : IChangeTracking
+public sealed class OrderState : IChangeTracking, IRaisesOutboxEvents
 {
     public bool Exists { get; set; }
 
@@ -42,12 +42,17 @@ public sealed class OrderState : IChangeTracking
 
     public DateTimeOffset? PaidAt { get; set; }
 
-    /// <summary>Money arrived after the order had ended unpaid; the refund was asked for (once).</summary>
+    /// <summary>
+    /// Money arrived after the order had ended unpaid (its transaction and time are <see cref="PaymentTransactionNo"/>
+    /// and <see cref="PaidAt"/>, the first such); its refund was asked for.
+    /// </summary>
     public bool RefundRequested { get; set; }
 
     /// <summary>Events raised since the last write: the typed store writes them to the outbox in the same transaction.</summary>
     [JsonIgnore]
     public List<OutboxMessage> RaisedEvents { get; } = [];
+
+    IReadOnlyList<OutboxMessage> IRaisesOutboxEvents.RaisedEvents => RaisedEvents;
 
     [JsonIgnore]
     public bool IsChanged => RaisedEvents.Count > 0;

@@ -1,4 +1,5 @@
 using Grains.Orders;
+using Grains.Outbox;
 using Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -154,9 +155,10 @@ public sealed partial class PaymentGrain(
             {
                 // Late or out of order (a failure after the success, another transaction): kept for the record only.
                 Record(report, applied: false);
-                if (report.IsSuccess)
+                if (report.IsSuccess && report.TransactionNo != State.TransactionNo)
                 {
                     LogSecondSuccess(logger, PaymentId, State.OrderId, State.TransactionNo, report.TransactionNo);
+                    RequestRefund(report.TransactionNo, State.Amount, RefundReasons.SecondSuccess);
                 }
 
                 await payment.WriteStateAsync();
@@ -234,6 +236,7 @@ public sealed partial class PaymentGrain(
                 break;
             case PaymentConfirmation.UnknownOrder:
                 LogUnknownOrder(logger, PaymentId, State.OrderId, State.TransactionNo);
+                RequestRefund(State.TransactionNo!, State.Amount, RefundReasons.UnknownOrder);
                 break;
         }
 
@@ -241,6 +244,14 @@ public sealed partial class PaymentGrain(
         State.UpdatedAt = time.GetUtcNow();
         await payment.WriteStateAsync();
         await StopPollingAsync();
+    }
+
+    /// <summary>Money this payment took pays for no order: asked back in the next write (once per transaction).</summary>
+    private void RequestRefund(string transactionNo, long amount, string reason)
+    {
+        var now = time.GetUtcNow();
+        State.RaisedEvents.Add(OutboxEvents.RefundRequired("payment", PaymentId,
+            new RefundRequiredPayload(State.OrderId, CustomerId: null, OrderStatus: null, PaymentId, transactionNo, amount, State.Currency, now, reason), now));
     }
 
     private async Task StopPollingAsync()
@@ -271,7 +282,7 @@ public sealed partial class PaymentGrain(
     private static partial void LogPollingAbandoned(ILogger logger, string paymentId, string orderId);
 
     [LoggerMessage(205, LogLevel.Error,
-        "Payment {PaymentId} of order {OrderId} was paid by transaction {FirstTransactionNo} and again by {SecondTransactionNo}; the second was recorded, not applied: refund it by hand.",
+        "Payment {PaymentId} of order {OrderId} was paid by transaction {FirstTransactionNo} and again by {SecondTransactionNo}; the second was recorded, not applied, and its refund asked for.",
         EventName = "PaymentSecondSuccess")]
     private static partial void LogSecondSuccess(ILogger logger, string paymentId, string orderId, string? firstTransactionNo, string secondTransactionNo);
 
@@ -281,7 +292,7 @@ public sealed partial class PaymentGrain(
     private static partial void LogHeldAsSuspicious(ILogger logger, string paymentId, string orderId, string transactionNo);
 
     [LoggerMessage(207, LogLevel.Error,
-        "Payment {PaymentId} succeeded (transaction {TransactionNo}) for order {OrderId}, which does not exist: refund it by hand.",
+        "Payment {PaymentId} succeeded (transaction {TransactionNo}) for order {OrderId}, which does not exist: its refund was asked for.",
         EventName = "PaymentForUnknownOrder")]
     private static partial void LogUnknownOrder(ILogger logger, string paymentId, string orderId, string? transactionNo);
 }

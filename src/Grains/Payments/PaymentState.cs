@@ -1,9 +1,10 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
+using Grains.Outbox;
 
 namespace Grains.Payments;
 
-public sealed class PaymentState : IChangeTracking
+public sealed class PaymentState : IChangeTracking, IRaisesOutboxEvents
 {
     public bool Exists { get; set; }
 
@@ -43,10 +44,20 @@ public sealed class PaymentState : IChangeTracking
     [JsonIgnore]
     public List<PaymentEvent> NewEvents { get; } = [];
 
+    /// <summary>Outbox events raised since the last write: refunds for money that pays for no order.</summary>
     [JsonIgnore]
-    public bool IsChanged => NewEvents.Count > 0;
+    public List<OutboxMessage> RaisedEvents { get; } = [];
 
-    public void AcceptChanges() => NewEvents.Clear();
+    IReadOnlyList<OutboxMessage> IRaisesOutboxEvents.RaisedEvents => RaisedEvents;
+
+    [JsonIgnore]
+    public bool IsChanged => NewEvents.Count > 0 || RaisedEvents.Count > 0;
+
+    public void AcceptChanges()
+    {
+        NewEvents.Clear();
+        RaisedEvents.Clear();
+    }
 
     public PaymentView View(string id)
         => new(id, OrderId, Status, Amount, Currency, PayUrl, TransactionNo, CreatedAt, ExpiresAt, PaidAt, OrderConfirmed, Events.Count);

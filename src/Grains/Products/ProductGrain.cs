@@ -130,22 +130,52 @@ public sealed class ProductGrain(
 
     public async Task Release(string orderId)
     {
-        if (State.Holds.Remove(orderId, out var hold))
+        if (State.Holds.Remove(orderId, out var given) || State.Sales.Remove(orderId, out given))
         {
-            State.Available += hold.Quantity;
-            State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Released, hold);
+            State.Available += given.Quantity;
+            State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Released, given);
             Changed();
             await _writes.WriteAsync();
         }
     }
 
-    public async Task Commit(string orderId)
+    public async Task<SaleOutcome> Commit(SellUnits sale)
     {
-        if (State.Holds.Remove(orderId, out var hold))
+        ArgumentNullException.ThrowIfNull(sale);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sale.OrderId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sale.Quantity);
+        if (!State.Exists)
         {
-            State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Committed, hold);
-            await _writes.WriteAsync();
+            return new SaleOutcome(SaleStatus.ProductNotFound, 0);
         }
+
+        if (State.Sales.ContainsKey(sale.OrderId))
+        {
+            // Sold already, perhaps by a write still in flight: confirm only once that write has committed.
+            await _writes.WriteAsync();
+            return new SaleOutcome(SaleStatus.AlreadySold, State.Available);
+        }
+
+        var status = SaleStatus.Sold;
+        if (!State.Holds.Remove(sale.OrderId, out var sold))
+        {
+            // The hold lapsed and its units went back on sale while the customer was paying: take them again if they
+            // are still there, or the order cannot be paid (its money goes back).
+            if (State.Available < sale.Quantity)
+            {
+                return new SaleOutcome(SaleStatus.OutOfStock, State.Available);
+            }
+
+            State.Available -= sale.Quantity;
+            sold = new ProductHold { Quantity = sale.Quantity, UnitPrice = sale.UnitPrice, HoldUntil = time.GetUtcNow() };
+            status = SaleStatus.Retaken;
+            Changed();
+        }
+
+        State.Sales[sale.OrderId] = sold;
+        State.ChangedHolds[sale.OrderId] = new ChangedHold(HoldChange.Committed, sold);
+        await _writes.WriteAsync();
+        return new SaleOutcome(status, State.Available);
     }
 
     /// <summary>Gives back the stock of holds whose time has passed: orders whose saga died before releasing them.</summary>
@@ -157,6 +187,7 @@ public sealed class ProductGrain(
         }
 
         var now = time.GetUtcNow();
+        ForgetOldSales(now);
         var lapsed = State.Holds.Where(pair => pair.Value.HoldUntil <= now).Select(pair => pair.Key).ToList();
         foreach (var orderId in lapsed)
         {
@@ -205,6 +236,18 @@ public sealed class ProductGrain(
         finally
         {
             _sweepRegistration.Release();
+        }
+    }
+
+    /// <summary>Old sales leave memory only: their rows stay, and no order asks about them any more.</summary>
+    private void ForgetOldSales(DateTimeOffset now)
+    {
+        foreach (var (orderId, sale) in State.Sales)
+        {
+            if (sale.HoldUntil + options.Value.SaleMemory <= now)
+            {
+                State.Sales.Remove(orderId);
+            }
         }
     }
 

@@ -19,8 +19,14 @@ public sealed class ProductState : IChangeTracking
 
     public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>Uncommitted holds by order id. Committed ones are sales: they leave memory (their rows stay).</summary>
+    /// <summary>Uncommitted holds by order id.</summary>
     public Dictionary<string, ProductHold> Holds { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Recent sales by order id, so that an order asking again to be sold (its first answer was lost) sells nothing
+    /// more. Remembered until their hold time plus <see cref="CommerceOptions.SaleMemory"/>; their rows stay for good.
+    /// </summary>
+    public Dictionary<string, ProductHold> Sales { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Whether the reminder that releases lapsed holds is registered.</summary>
     public bool HoldSweepScheduled { get; set; }
@@ -52,6 +58,9 @@ public readonly record struct ChangedHold(HoldChange Change, ProductHold Hold);
 public enum HoldChange
 {
     Held,
+
+    /// <summary>The hold, or the sale, is gone and its units are back on sale: its row goes.</summary>
     Released,
+
     Committed,
 }

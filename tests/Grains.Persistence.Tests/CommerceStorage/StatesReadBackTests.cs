@@ -6,6 +6,8 @@ using Grains.Payments;
 using Grains.Products;
 using Grains.Wallets;
 using Grains.Persistence.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using static Grains.Persistence.Tests.Infrastructure.GrainChanges;
 
 namespace Grains.Persistence.Tests.CommerceStorage;
@@ -20,7 +22,7 @@ public sealed class StatesReadBackTests(SiloOnFreshDatabase silo)
     private readonly TypedProvider _storage = new(silo.Services);
 
     [Fact]
-    public async Task A_product_reads_back_with_its_open_holds_while_committed_holds_stay_as_rows_and_released_ones_vanish()
+    public async Task A_product_reads_back_with_its_open_holds_while_old_sales_stay_as_rows_and_released_holds_vanish()
     {
         var product = await _storage.CreateAsync(StateSamples.Product);
         Hold(product.State, "order-2", 3);
@@ -41,9 +43,38 @@ public sealed class StatesReadBackTests(SiloOnFreshDatabase silo)
         Assert.Equal(("3", true), (read.ETag, read.RecordExists));
         Assert.Equal(["order-1"], read.State.Holds.Keys);
         Assert.Equal(3, read.State.Available);
+
+        // The sample's sales are a month old, long past Commerce:SaleMemory: their rows stay, memory does not load them.
+        Assert.Empty(read.State.Sales);
+        product.State.Sales.Clear();
         Assert.Equivalent(product.State, read.State, strict: true);
         var holdRows = await silo.Database.RowsAsync("SELECT order_id, quantity, committed FROM product_holds WHERE product_id = $1 ORDER BY order_id", product.Key);
         Assert.Equal([["order-1", 2, false], ["order-2", 3, true], ["order-4", 2, true]], holdRows);
+    }
+
+    [Fact]
+    public async Task A_product_loads_the_sales_within_its_sale_memory_and_no_older_ones()
+    {
+        var memory = silo.Services.GetRequiredService<IOptions<CommerceOptions>>().Value.SaleMemory;
+        var now = TimeProvider.System.GetUtcNow();
+        var product = await _storage.CreateAsync(StateSamples.Product);
+        Sell(product.State, "recent", now.AddTicks(-(now.Ticks % 10)));
+        Sell(product.State, "forgotten", now - memory - TimeSpan.FromMinutes(1));
+        await product.WriteAsync();
+
+        var read = await _storage.ReadAsync<ProductState>(product.Key);
+
+        Assert.Equal(["recent"], read.State.Sales.Keys);
+        Assert.Equivalent(product.State.Sales["recent"], read.State.Sales["recent"], strict: true);
+        Assert.Equal(2L, await silo.Database.ScalarAsync<long>("SELECT count(*) FROM product_holds WHERE product_id = $1 AND committed", product.Key));
+
+        static void Sell(ProductState product, string orderId, DateTimeOffset holdUntil)
+        {
+            var sale = new ProductHold { Quantity = 1, UnitPrice = product.Price, HoldUntil = holdUntil };
+            product.Available--;
+            product.Sales[orderId] = sale;
+            product.ChangedHolds[orderId] = new ChangedHold(HoldChange.Committed, sale);
+        }
     }
 
     [Fact]

@@ -31,10 +31,11 @@ public static class GrainChanges
         Touch(product);
     }
 
-    /// <summary>As ProductGrain.Commit: the hold becomes a sale, which leaves memory (its row stays).</summary>
+    /// <summary>As ProductGrain.Commit: the hold becomes a sale.</summary>
     public static void Commit(ProductState product, string orderId)
     {
         product.Holds.Remove(orderId, out var hold);
+        product.Sales[orderId] = hold!;
         product.ChangedHolds[orderId] = new ChangedHold(HoldChange.Committed, hold!);
     }
 
