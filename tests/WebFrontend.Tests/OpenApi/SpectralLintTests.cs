@@ -40,7 +40,7 @@ public sealed class SpectralLintTests(ApiCluster api)
             .SelectMany(path => path.Value!.AsObject().Select(operation => (Name: $"{operation.Key.ToUpperInvariant()} {path.Key}", Operation: operation.Value!)))
             .ToList();
 
-        Assert.Equal(16, operations.Count);
+        Assert.Contains("POST /api/v1/auth/token", operations.Select(o => o.Name));
         var operationIds = operations.Select(o => o.Operation["operationId"]?.GetValue<string>()).ToList();
         Assert.All(operationIds, id => Assert.Matches("^[a-z][A-Za-z]+$", id));
         Assert.Equal(operationIds.Count, operationIds.Distinct().Count());
