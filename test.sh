@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test and ends with one line "N passed, N failed[, N skipped]" taken from the test results.
-# Integration tests start their own throwaway PostgreSQL server from the machine's server binaries, and the
-# dashboard's browser tests drive the machine's Chromium (/usr/bin/chromium; Playwright downloads no browser);
-# whichever is missing is installed here first (Debian: apt-get install postgresql chromium).
+# Integration tests start their own throwaway PostgreSQL server from the machine's server binaries, the
+# dashboard's browser tests drive the machine's Chromium (/usr/bin/chromium; Playwright downloads no browser), and
+# the OpenAPI lint test runs Spectral from tools/spectral (Node.js); whichever is missing is installed here first
+# (Debian: apt-get install postgresql chromium nodejs npm; then npm ci of the pinned Spectral in tools/spectral).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,11 +16,23 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "Chromium not found at /usr/bin/chromium; installing it with apt-get."
   missing+=(chromium)
 fi
+if ! command -v npm >/dev/null; then
+  echo "Node.js/npm not found; installing them with apt-get (the OpenAPI lint test runs Spectral)."
+  missing+=(nodejs npm)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Spectral exactly as tools/spectral/package-lock.json pins it (no install scripts); again whenever the lock changes.
+spectral=tools/spectral
+if ! cmp -s "$spectral/package-lock.json" "$spectral/node_modules/.installed-lock.json"; then
+  echo "Installing Spectral into $spectral with npm ci."
+  npm ci --prefix "$spectral" --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+  cp "$spectral/package-lock.json" "$spectral/node_modules/.installed-lock.json"
 fi
 
 results="$(mktemp -d)"

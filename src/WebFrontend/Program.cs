@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using WebFrontend.Auth;
 using WebFrontend.Dashboard;
 using WebFrontend.Features.Operations;
@@ -10,6 +11,7 @@ using WebFrontend.Features.Wallets;
 using WebFrontend.Hosting;
 using WebFrontend.Http;
 using WebFrontend.Idempotency;
+using WebFrontend.OpenApi;
 
 // The HTTP front end. Without a database it hosts one silo in process on in-memory storage (the README's run
 // command); with ConnectionStrings__Postgres it is a client of the silo cluster on that database.
@@ -20,18 +22,16 @@ builder.Services.ConfigureHttpJsonOptions(options =>
     options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Context);
     options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
     options.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    // As ApiJsonContext reads them: a number is a JSON number, never a string (the OpenAPI document says so too).
+    options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
 });
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problem.Complete(context.ProblemDetails, context.HttpContext));
 builder.Services.AddExceptionHandler<GrainExceptionHandler>();
 builder.Services.AddBearerAuthentication();
 builder.Services.AddTrustedProxies();
 builder.Services.AddDashboardAccess();
-builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-{
-    document.Info.Title = "Commerce API";
-    document.Info.Description = "Products and stock, orders and their payments (VNPay), wallets. Errors are RFC 9457 problem details; see docs/api.md.";
-    return Task.CompletedTask;
-}));
+builder.Services.AddCommerceOpenApi();
 builder.AddPaymentGatewaySettings();
 builder.AddGrainAccess();
 
@@ -59,7 +59,7 @@ if (app.Environment.IsDevelopment())
 
 app.MapHealthEndpoints();
 app.MapDashboard();
-var api = app.MapGroup("/api/v1").AddEndpointFilter<QueryParameterFilter>();
+var api = app.MapGroup("/api/v1").RejectUnknownQueryParameters();
 api.MapTokenEndpoints(app.Environment);
 var grainApi = api.MapGroup("").WithMetadata(new RequiresCluster());
 grainApi.MapProductEndpoints();

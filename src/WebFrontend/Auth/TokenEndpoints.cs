@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using WebFrontend.Http;
+using WebFrontend.OpenApi;
 
 namespace WebFrontend.Auth;
 
@@ -19,8 +20,11 @@ public static class TokenEndpoints
         }
 
         api.MapPost("/auth/token", IssueAsync).AllowAnonymous().WithTags("Auth")
-            .Accepts<TokenRequest>("application/json").Produces<TokenResponse>().ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+            .Accepts<TokenRequest>("application/json").Produces<TokenResponse>()
+            .ProducesProblemTypes(ProblemTypes.InvalidCredentials, ProblemTypes.NotFound)
+            .WithName("issueDevelopmentToken").WithSummary("Issue a development token")
+            .WithDescription("Development only: a bearer token for a built-in user (admin, manager, staff, alice, bob; each one's password is its "
+                + "name). 404 while `Auth__DevelopmentTokens` is off.");
     }
 
     private static async Task<IResult> IssueAsync(HttpContext context, IOptions<AuthOptions> options, TokenIssuer issuer)

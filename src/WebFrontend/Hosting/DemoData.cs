@@ -12,16 +12,20 @@ namespace WebFrontend.Hosting;
 /// </summary>
 public sealed partial class DemoData(IGrainFactory grains, IOptions<FrontendOptions> options, TimeProvider time, ILogger<DemoData> logger) : IHostedService
 {
-    private static readonly (string Id, string Name, long Price, int Stock)[] s_products =
+    /// <summary>The demo catalog, priced in whole đồng as a Vietnamese shop would price it (VND has no minor unit).</summary>
+    public static IReadOnlyList<DemoProduct> Products { get; } =
     [
-        ("sku-phone-x", "Phone X 128 GB", 2_599_000_000, 50),
-        ("sku-laptop-14", "Laptop 14\" Ultrabook", 2_899_000_000, 20),
-        ("sku-earbuds", "Wireless Earbuds", 149_000_000, 200),
-        ("sku-charger-65w", "65 W USB-C Charger", 59_000_000, 500),
-        ("sku-coffee-1kg", "Arabica Coffee Beans 1 kg", 45_000_000, 300),
-        ("sku-backpack", "Commuter Backpack", 89_000_000, 80),
-        ("flash-sale-1", "Flash Sale: Smart Watch", 99_000_000, 100),
+        new("sku-phone-x", "Phone X 128 GB", 25_990_000, 50),
+        new("sku-laptop-14", "Laptop 14\" Ultrabook", 28_990_000, 20),
+        new("sku-earbuds", "Wireless Earbuds", 1_490_000, 200),
+        new("sku-charger-65w", "65 W USB-C Charger", 590_000, 500),
+        new("sku-coffee-1kg", "Arabica Coffee Beans 1 kg", 450_000, 300),
+        new("sku-backpack", "Commuter Backpack", 890_000, 80),
+        new("flash-sale-1", "Flash Sale: Smart Watch", 990_000, 100),
     ];
+
+    /// <summary>What alice and bob start with: enough for a few demo orders (100,000,000 ₫).</summary>
+    public const long OpeningBalance = 100_000_000;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -30,10 +34,10 @@ public sealed partial class DemoData(IGrainFactory grains, IOptions<FrontendOpti
             return;
         }
 
-        await Task.WhenAll(s_products.Select(p => grains.GetGrain<IProductGrain>(p.Id).Create(new NewProduct(p.Name, p.Price, p.Stock))));
+        await Task.WhenAll(Products.Select(p => grains.GetGrain<IProductGrain>(p.Id).Create(new NewProduct(p.Name, p.Price, p.Stock))));
         await grains.GetGrain<ICouponGrain>("WELCOME10").Define(new CouponDefinition(PercentOff: 10, AmountOff: 0, UsageLimit: 1_000, ExpiresAt: time.GetUtcNow().AddYears(1)));
-        await Task.WhenAll(new[] { "alice", "bob" }.Select(user => grains.GetGrain<IWalletGrain>(user).Credit(10_000_000_000, "demo-opening-balance")));
-        LogSeeded(logger, s_products.Length);
+        await Task.WhenAll(new[] { "alice", "bob" }.Select(user => grains.GetGrain<IWalletGrain>(user).Credit(OpeningBalance, "demo-opening-balance")));
+        LogSeeded(logger, Products.Count);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -41,3 +45,7 @@ public sealed partial class DemoData(IGrainFactory grains, IOptions<FrontendOpti
     [LoggerMessage(1, LogLevel.Information, "Seeded {ProductCount} demo products, coupon WELCOME10 and wallets for alice and bob.")]
     private static partial void LogSeeded(ILogger logger, int productCount);
 }
+
+/// <summary>A product of the demo catalog.</summary>
+/// <param name="Price">Whole đồng.</param>
+public sealed record DemoProduct(string Id, string Name, long Price, int Stock);

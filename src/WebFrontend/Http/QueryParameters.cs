@@ -37,3 +37,13 @@ public static class QueryParameterEndpointExtensions
     public static TBuilder AllowQuery<TBuilder>(this TBuilder builder, params string[] names) where TBuilder : IEndpointConventionBuilder
         => builder.WithMetadata(new AllowedQueryParameters(names));
 }
+
+/// <summary>Marks the endpoints behind <see cref="QueryParameterFilter"/>, whose unknown query parameters are a 400 (their documents say so).</summary>
+public sealed class QueryParametersChecked;
+
+public static class QueryParameterFilterExtensions
+{
+    /// <summary>Refuses unknown and repeated query parameters on every endpoint of the group.</summary>
+    public static RouteGroupBuilder RejectUnknownQueryParameters(this RouteGroupBuilder group)
+        => group.AddEndpointFilter<QueryParameterFilter>().WithMetadata(new QueryParametersChecked());
+}

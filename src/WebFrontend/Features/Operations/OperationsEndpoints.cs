@@ -15,7 +15,10 @@ public static class OperationsEndpoints
 
     public static void MapClusterEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/cluster", GetClusterAsync).RequirePermission(Permissions.ClusterRead).WithTags("Operations").Produces<ClusterResponse>();
+        api.MapGet("/cluster", GetClusterAsync).RequirePermission(Permissions.ClusterRead).WithTags("Operations").Produces<ClusterResponse>()
+            .WithName("getCluster").WithSummary("Show the silo cluster")
+            .WithDescription("Orleans' view through its management grain: every silo in the membership table with its status and its activations "
+                + "by grain type.");
     }
 
     private static async Task<IResult> GetClusterAsync(IGrainFactory grains)

@@ -1,5 +1,7 @@
+using System.ComponentModel;
 using Grains.Orders;
 using WebFrontend.Features.Payments;
+using WebFrontend.Http;
 
 namespace WebFrontend.Features.Orders;
 
@@ -7,7 +9,8 @@ public sealed record CreateOrderRequest(IReadOnlyList<OrderItemRequest?>? Items,
 
 public sealed record OrderItemRequest(string? ProductId, int? Quantity);
 
-public sealed record OrderItemResponse(string ProductId, string ProductName, int Quantity, long UnitPrice, long LineTotal);
+public sealed record OrderItemResponse(string ProductId, string ProductName, int Quantity, [property: Description(Amounts.Description)] long UnitPrice,
+    [property: Description(Amounts.Description)] long LineTotal);
 
 /// <summary>The order's payment: where to pay while it is <c>PENDING</c>, and when it was paid.</summary>
 public sealed record PaymentResponse(string Id, string Status, string PayUrl, DateTime? PaidAt);
@@ -18,9 +21,9 @@ public sealed record OrderResponse(
     string CustomerName,
     string Status,
     IReadOnlyList<OrderItemResponse> Items,
-    long Subtotal,
-    long Discount,
-    long Total,
+    [property: Description(Amounts.Description)] long Subtotal,
+    [property: Description(Amounts.Description)] long Discount,
+    [property: Description(Amounts.Description)] long Total,
     string Currency,
     string? CouponCode,
     DateTime CreatedAt,
@@ -47,6 +50,6 @@ public sealed record OrderResponse(
             : null);
 }
 
-public sealed record OrderListItem(string Id, string CustomerId, string CustomerName, string Status, long Total, int ItemCount, DateTime CreatedAt);
+public sealed record OrderListItem(string Id, string CustomerId, string CustomerName, string Status, [property: Description(Amounts.Description)] long Total, int ItemCount, DateTime CreatedAt);
 
 public sealed record OrderCursor(DateTime CreatedAt, string Id);

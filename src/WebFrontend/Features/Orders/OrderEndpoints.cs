@@ -5,6 +5,7 @@ using Grains.Orders;
 using Grains.Persistence.Queries;
 using WebFrontend.Auth;
 using WebFrontend.Http;
+using WebFrontend.OpenApi;
 using WebFrontend.Idempotency;
 
 namespace WebFrontend.Features.Orders;
@@ -19,16 +20,27 @@ public static class OrderEndpoints
     {
         var orders = api.MapGroup("/orders").WithTags("Orders");
         orders.MapPost("/", PlaceAsync).RequirePermission(Permissions.OrderCreate).WithMetadata(new RequiresIdempotencyKey())
-            .Accepts<CreateOrderRequest>("application/json").Produces<OrderResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Accepts<CreateOrderRequest>("application/json").Produces<OrderResponse>(StatusCodes.Status201Created)
+            .ProducesProblemTypes(ProblemTypes.ProductNotFound, ProblemTypes.OutOfStock, ProblemTypes.CouponInvalid, ProblemTypes.GatewayUnavailable)
+            .WithName("placeOrder").WithSummary("Place an order")
+            .WithDescription("Holds stock for every line and the coupon, opens the order's VNPay payment and answers the order as `PENDING_PAYMENT` "
+                + "with `payment.pay_url`; if anything cannot be held, nothing is. Amounts are whole đồng. A retry with the same `Idempotency-Key` "
+                + "answers the order the first request placed (the order id derives from the customer and the key).");
         orders.MapGet("/", ListAsync).RequirePermission(Permissions.OrderRead, Permissions.OrderReadOwn)
             .AllowQuery("status", "customer_id", "created_from", "created_to", "limit", "cursor")
-            .Produces<ListResponse<OrderListItem>>().ProducesValidationProblem();
+            .Produces<ListResponse<OrderListItem>>()
+            .WithName("listOrders").WithSummary("List orders")
+            .WithDescription("Newest first, a page at a time (follow `next_cursor`). Staff see every order and may filter by `customer_id`; "
+                + "a customer sees only their own.");
         orders.MapGet("/{id}", GetAsync).RequirePermission(Permissions.OrderRead, Permissions.OrderReadOwn)
-            .Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<OrderResponse>().ProducesProblemTypes(ProblemTypes.NotFound)
+            .WithName("getOrder").WithSummary("Get an order")
+            .WithDescription("The order with its lines, totals in whole đồng and its payment; `ETag` is its version. Another customer's order is "
+                + "a 404, like a missing one.");
         orders.MapPost("/{id}/cancel", CancelAsync).RequirePermission(Permissions.OrderUpdate, Permissions.OrderCancelOwn)
-            .Produces<OrderResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .Produces<OrderResponse>().ProducesProblemTypes(ProblemTypes.NotFound, ProblemTypes.InvalidState)
+            .WithName("cancelOrder").WithSummary("Cancel an order")
+            .WithDescription("Cancels a `PENDING_PAYMENT` order, giving back its stock and coupon; an order in any other status is 409 `invalid-state`.");
     }
 
     private static async Task<IResult> PlaceAsync(HttpContext context, ClaimsPrincipal user, IGrainFactory grains)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Primitives;
 using Payments.VnPay;
 using Microsoft.Extensions.Options;
 using WebFrontend.Http;
+using WebFrontend.OpenApi;
 
 namespace WebFrontend.Features.Payments;
 
@@ -17,9 +18,16 @@ public static partial class VnPayEndpoints
     public static void MapVnPayEndpoints(this IEndpointRouteBuilder app)
     {
         var vnPay = app.MapGroup("/api/v1").WithTags("Payments").AllowAnonymous();
-        vnPay.MapGet("/webhooks/vnpay/ipn", IpnAsync).Produces<VnPayIpnReply>();
+        vnPay.MapGet("/webhooks/vnpay/ipn", IpnAsync).Produces<VnPayIpnReply>()
+            .WithName("receiveVnPayIpn").WithSummary("Receive VNPay's payment notification (IPN)")
+            .WithDescription("Called by the gateway, not by clients, with its `vnp_` query parameters (`vnp_Amount` is the amount in đồng × 100) "
+                + "signed by `vnp_SecureHash`. Always 200 with `RspCode`: 00 recorded, 01 unknown payment, 02 already confirmed, 04 amount differs, "
+                + "97 bad checksum, 99 unexpected failure (the gateway retries).");
         vnPay.MapGet("/payments/vnpay/return", ReturnAsync).Produces<PaymentReturnResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblemTypes(ProblemTypes.InvalidSignature, ProblemTypes.NotFound)
+            .WithName("returnFromVnPay").WithSummary("Show the outcome of a VNPay payment")
+            .WithDescription("Where the gateway sends the customer's browser back, with its signed `vnp_` query parameters: answers the gateway's "
+                + "verdict and the payment as recorded. It changes nothing; the IPN and status polling do.");
     }
 
     /// <summary>

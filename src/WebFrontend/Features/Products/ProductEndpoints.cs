@@ -3,6 +3,7 @@ using Grains.Persistence.Queries;
 using Grains.Products;
 using WebFrontend.Auth;
 using WebFrontend.Http;
+using WebFrontend.OpenApi;
 using WebFrontend.Idempotency;
 
 namespace WebFrontend.Features.Products;
@@ -10,25 +11,41 @@ namespace WebFrontend.Features.Products;
 /// <summary>The catalog and its stock: lists and details for everyone, changes for managers.</summary>
 public static class ProductEndpoints
 {
-    private const long MaxPrice = 1_000_000_000_000_000; // minor units
+    private const long MaxPrice = 1_000_000_000_000_000; // whole đồng (VND has no minor unit)
     private const int MaxStock = 10_000_000;
 
     public static void MapProductEndpoints(this RouteGroupBuilder api)
     {
         var products = api.MapGroup("/products").WithTags("Products");
         products.MapGet("/", ListAsync).AllowAnonymous().AllowQuery("limit", "cursor", "q", "sort")
-            .Produces<ListResponse<ProductListItem>>().ProducesValidationProblem();
-        products.MapGet("/{id}", GetAsync).AllowAnonymous()
-            .Produces<ProductResponse>().Produces(StatusCodes.Status304NotModified).ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .Produces<ListResponse<ProductListItem>>()
+            .WithName("listProducts").WithSummary("List products")
+            .WithDescription("The catalog a page at a time (follow `next_cursor`), sorted by `name`, `price` or `-price`, optionally filtered by "
+                + "a case-insensitive search `q` in names. Prices are whole đồng.");
+        products.MapGet("/{id}", GetAsync).AllowAnonymous().AcceptsConditions()
+            .Produces<ProductResponse>().Produces(StatusCodes.Status304NotModified)
+            .ProducesProblemTypes(ProblemTypes.NotFound, ProblemTypes.PreconditionFailed)
+            .WithName("getProduct").WithSummary("Get a product")
+            .WithDescription("The product with its price in whole đồng and its available stock; `ETag` is its version. An `If-None-Match` that "
+                + "matches answers 304 without a body, an `If-Match` that does not answers 412 (RFC 9110 §13).");
         products.MapPost("/", CreateAsync).RequirePermission(Permissions.ProductWrite)
             .Accepts<CreateProductRequest>("application/json").Produces<ProductResponse>(StatusCodes.Status201Created)
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
-        products.MapPut("/{id}", UpdateAsync).RequirePermission(Permissions.ProductWrite)
-            .Accepts<UpdateProductRequest>("application/json").Produces<ProductResponse>().ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesProblemTypes(ProblemTypes.ProductExists)
+            .WithName("createProduct").WithSummary("Create a product")
+            .WithDescription("Adds a product under the id the caller chooses, with its price in whole đồng and its opening stock. An id in use "
+                + "is 409 `product-exists`.");
+        products.MapPut("/{id}", UpdateAsync).RequirePermission(Permissions.ProductWrite).AcceptsConditions(ifMatchRequired: true)
+            .Accepts<UpdateProductRequest>("application/json").Produces<ProductResponse>()
+            .ProducesProblemTypes(ProblemTypes.NotFound, ProblemTypes.PreconditionFailed, ProblemTypes.PreconditionRequired)
+            .WithName("updateProduct").WithSummary("Update a product")
+            .WithDescription("Replaces the name and the price (whole đồng). Needs `If-Match` with the product's current `ETag` (428 without "
+                + "it, 412 when stale), so of two writers holding one version exactly one wins.");
         products.MapPost("/{id}/stock-adjustments", AdjustStockAsync).RequirePermission(Permissions.ProductWrite).WithMetadata(new RequiresIdempotencyKey())
-            .Accepts<StockAdjustmentRequest>("application/json").Produces<StockResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+            .Accepts<StockAdjustmentRequest>("application/json").Produces<StockResponse>()
+            .ProducesProblemTypes(ProblemTypes.NotFound, ProblemTypes.InsufficientStock)
+            .WithName("adjustStock").WithSummary("Adjust a product's stock")
+            .WithDescription("Adds stock (a positive `delta`) or removes it (a negative one), with a reason. Stock never goes below zero: "
+                + "409 `insufficient-stock`.");
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, IProductQueries queries, CancellationToken cancellationToken)

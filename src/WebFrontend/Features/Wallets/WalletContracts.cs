@@ -1,7 +1,10 @@
+using System.ComponentModel;
+using WebFrontend.Http;
+
 namespace WebFrontend.Features.Wallets;
 
-public sealed record WalletMovementRequest(long? Amount, string? Reference);
+public sealed record WalletMovementRequest([property: Description(Amounts.Description)] long? Amount, string? Reference);
 
-public sealed record WalletResponse(string UserId, long Balance, string Currency, long Version);
+public sealed record WalletResponse(string UserId, [property: Description(Amounts.Description)] long Balance, string Currency, long Version);
 
-public sealed record BalanceResponse(long Balance, long Version);
+public sealed record BalanceResponse([property: Description(Amounts.Description)] long Balance, long Version);

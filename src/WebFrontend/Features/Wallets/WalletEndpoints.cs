@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Grains.Wallets;
 using WebFrontend.Auth;
 using WebFrontend.Http;
+using WebFrontend.OpenApi;
 using WebFrontend.Idempotency;
 
 namespace WebFrontend.Features.Wallets;
@@ -15,12 +16,21 @@ public static class WalletEndpoints
     {
         var wallets = api.MapGroup("/wallets").WithTags("Wallets");
         wallets.MapGet("/{userId}", GetAsync).RequirePermission(Permissions.WalletRead, Permissions.WalletReadOwn)
-            .Produces<WalletResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<WalletResponse>().ProducesProblemTypes(ProblemTypes.NotFound)
+            .WithName("getWallet").WithSummary("Get a wallet")
+            .WithDescription("The balance in whole đồng; `ETag` is its version. A customer sees their own wallet only: another's is a 404, "
+                + "like a missing one.");
         wallets.MapPost("/{userId}/credits", CreditAsync).RequirePermission(Permissions.WalletCredit).WithMetadata(new RequiresIdempotencyKey())
-            .Accepts<WalletMovementRequest>("application/json").Produces<BalanceResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+            .Accepts<WalletMovementRequest>("application/json").Produces<BalanceResponse>().ProducesProblemTypes(ProblemTypes.ReferenceConflict)
+            .WithName("creditWallet").WithSummary("Credit a wallet")
+            .WithDescription("Adds `amount` (whole đồng) once per `reference`: the same reference and amount again answers the balance without "
+                + "adding twice; the reference with another amount or direction is 409 `reference-conflict`.");
         wallets.MapPost("/{userId}/debits", DebitAsync).RequirePermission(Permissions.WalletDebit, Permissions.WalletDebitOwn).WithMetadata(new RequiresIdempotencyKey())
-            .Accepts<WalletMovementRequest>("application/json").Produces<BalanceResponse>().ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .Accepts<WalletMovementRequest>("application/json").Produces<BalanceResponse>()
+            .ProducesProblemTypes(ProblemTypes.NotFound, ProblemTypes.InsufficientFunds, ProblemTypes.ReferenceConflict)
+            .WithName("debitWallet").WithSummary("Debit a wallet")
+            .WithDescription("Takes `amount` (whole đồng) once per `reference`; the balance never goes below zero (409 `insufficient-funds`). "
+                + "A customer debits their own wallet only.");
     }
 
     private static async Task<IResult> GetAsync(string userId, HttpContext context, ClaimsPrincipal user, IGrainFactory grains)
