@@ -7,22 +7,25 @@
 # Silos and front ends run as Production: no development token endpoint, and they would refuse the secrets committed
 # in the repository. With --dev-tokens the front ends run as Development and serve POST /api/v1/auth/token for the
 # built-in users (admin, manager, staff, alice, bob; password = user name) and Swagger UI; still with this run's
-# secrets.
+# secrets. With --tls silos and front ends speak mutual TLS with a throwaway cluster certificate made with openssl for
+# the run (ClusterTls__CertificatePath/KeyPath; README "Network model"); without it, plain TCP on loopback.
 # Ctrl-C stops the front ends, then the silos gracefully (SIGTERM: Orleans hands their grains over and marks them
 # dead in the membership table), then PostgreSQL, and deletes its data.
 #
-#   deploy/local-cluster.sh [--dev-tokens] [silos=3] [front_ends=2]
+#   deploy/local-cluster.sh [--dev-tokens] [--tls] [silos=3] [front_ends=2]
 #
 # Logs: <run folder>/silo-<i>.log, frontend-<i>.log, gateway.log and postgres.log. The connection string is printed, for clients
 # and extra silos.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-usage="usage: deploy/local-cluster.sh [--dev-tokens] [silos=3] [front_ends=2]"
+usage="usage: deploy/local-cluster.sh [--dev-tokens] [--tls] [silos=3] [front_ends=2]"
 dev_tokens=false
+tls=false
 positional=()
 for arg in "$@"; do
   case "$arg" in
     --dev-tokens) dev_tokens=true ;;
+    --tls) tls=true ;;
     -h|--help) echo "$usage"; exit 0 ;;
     -*) echo "unknown option $arg; $usage" >&2; exit 2 ;;
     *) positional+=("$arg") ;;
@@ -109,6 +112,19 @@ dotnet "$gateway_dll" --urls "http://127.0.0.1:$gateway_port" --Merchant:TmnCode
   >"$run_dir/gateway.log" 2>&1 &
 gateway_pid=$!
 echo "  gateway simulator  pid $gateway_pid  http://127.0.0.1:$gateway_port  log $run_dir/gateway.log"
+
+# Mutual TLS: one self-signed certificate for the whole cluster, usable by servers and clients, gone with the run.
+if $tls; then
+  if ! command -v openssl >/dev/null; then
+    echo "--tls needs openssl: apt-get update && apt-get install -y openssl" >&2
+    exit 1
+  fi
+  (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj "/CN=commerce-local-cluster" -addext "keyUsage=critical,digitalSignature" \
+    -addext "extendedKeyUsage=serverAuth,clientAuth" -keyout "$run_dir/cluster.key" -out "$run_dir/cluster.crt" 2>/dev/null)
+  export ClusterTls__CertificatePath="$run_dir/cluster.crt" ClusterTls__KeyPath="$run_dir/cluster.key"
+  echo "  cluster certificate  $run_dir/cluster.crt  ($(openssl x509 -in "$run_dir/cluster.crt" -noout -fingerprint -sha256 | cut -d= -f2))"
+fi
 
 for i in $(seq 1 "$silos"); do
   port="$(free_port $((base_port + i - 1)))"

@@ -28,6 +28,7 @@ builder.UseOrleans(silo =>
     silo.Configure<ReminderOptions>(builder.Configuration.GetSection("Reminders"));
     silo.Configure<GrainCollectionOptions>(builder.Configuration.GetSection("GrainCollection"));
     silo.UseFastFailureDetection();
+    silo.UseClusterTls();
     silo.AddCommerce();
     silo.AddDashboard();
     if (string.IsNullOrWhiteSpace(connectionString))

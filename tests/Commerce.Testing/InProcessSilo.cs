@@ -56,6 +56,7 @@ public sealed class InProcessSilo : IAsyncDisposable
             silo.ConfigureEndpoints(IPAddress.Loopback, FreePorts.Next(), FreePorts.Next());
             silo.Configure<ReminderOptions>(builder.Configuration.GetSection("Reminders"));
             silo.UseFastFailureDetection();
+            silo.UseClusterTls();
             silo.AddCommerce();
             silo.UsePostgres(connectionString);
             silo.AddDashboard();

@@ -8,11 +8,13 @@ public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
     private readonly TaskCompletionSource _started;
+    private readonly LineWaiters _lines;
 
-    private SiloProcess(ChildProcess process, TaskCompletionSource started, int siloPort, int gatewayPort)
+    private SiloProcess(ChildProcess process, TaskCompletionSource started, LineWaiters lines, int siloPort, int gatewayPort)
     {
         _process = process;
         _started = started;
+        _lines = lines;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
     }
@@ -55,15 +57,21 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lines = new LineWaiters();
         var process = ChildProcess.Start(name, BuiltProject.Dll("Silo"), environment, logDirectory, onLine: line =>
         {
             if (line.Contains("Application started", StringComparison.Ordinal))
             {
                 started.TrySetResult();
             }
+
+            lines.Offer(line);
         }, onExit: code => started.TrySetException(new InvalidOperationException($"Silo {name} exited with {code} before it started; see {logDirectory}/{name}.log.")));
-        return new SiloProcess(process, started, siloPort, gatewayPort);
+        return new SiloProcess(process, started, lines, siloPort, gatewayPort);
     }
+
+    /// <summary>Completes with the first line of output from now on that satisfies <paramref name="match"/>.</summary>
+    public Task<string> NextLine(Func<string, bool> match) => _lines.Next(match);
 
     /// <summary>kill -9, and wait until the process is gone: no shutdown code runs, nothing is flushed or released.</summary>
     public Task KillAsync() => _process.KillAsync();

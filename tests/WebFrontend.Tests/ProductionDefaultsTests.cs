@@ -60,6 +60,8 @@ public sealed class ProductionDefaultsTests
         { "Production", "ForwardedHeaders:KnownProxies:0", "proxy.internal", "ForwardedHeaders:KnownProxies" },
         { "Production", "ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33", "ForwardedHeaders:KnownNetworks" },
         { "Production", "ForwardedHeaders:ForwardLimit", "0", "ForwardedHeaders:ForwardLimit" },
+        { "Development", "ClusterTls:CertificatePath", "/nonexistent/cluster.pfx", "ClusterTls:CertificatePath" },
+        { "Production", "ClusterTls:KeyPath", "/etc/commerce/cluster.key", "ClusterTls:CertificatePath" },
     };
 
     [Theory]

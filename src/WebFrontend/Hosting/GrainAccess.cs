@@ -71,6 +71,7 @@ public static class GrainAccess
                 options.Invariant = CommerceSiloBuilderExtensions.NpgsqlInvariant;
                 options.ConnectionString = connectionString;
             });
+            client.UseClusterTls();
             client.AddActivityPropagation();
             client.AddDashboard();
         });
