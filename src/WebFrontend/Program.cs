@@ -25,6 +25,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddExceptionHandler<GrainExceptionHandler>();
 builder.Services.AddBearerAuthentication();
 builder.Services.AddTrustedProxies();
+builder.Services.AddServerLimits();
 builder.Services.AddDashboardAccess();
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
 {
@@ -36,12 +37,14 @@ builder.AddPaymentGatewaySettings();
 builder.AddGrainAccess();
 
 var app = builder.Build();
+app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseMiddleware<TrustedForwardedHeadersMiddleware>();
 app.UseMiddleware<RequestIdMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseMiddleware<DeclaredBodySizeMiddleware>();
 app.UseAntiforgery();
 app.UseMiddleware<GrainCallContextMiddleware>();
 if (app.Configuration.IsClusterClient())
