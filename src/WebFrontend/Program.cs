@@ -39,6 +39,12 @@ builder.AddGrainAccess();
 var app = builder.Build();
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseMiddleware<TrustedForwardedHeadersMiddleware>();
+if (!app.Environment.IsDevelopment())
+{
+    // Over HTTPS (directly, or from a proxy configured under ForwardedHeaders) browsers are told to stay on HTTPS.
+    app.UseHsts();
+}
+
 app.UseMiddleware<RequestIdMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -41,6 +41,20 @@ public sealed class Api8SecurityMisconfigurationTests(ApiCluster api)
     }
 
     [Fact]
+    public async Task An_answer_over_https_tells_browsers_to_stay_on_https()
+    {
+        using var client = api.B.ClientFor(null);
+        client.BaseAddress = new Uri("https://shop.example/");
+
+        var secure = await client.SendAsync(HttpMethod.Get, "/api/v1/products");
+        var plain = await client.SendAsync(HttpMethod.Get, "http://shop.example/api/v1/products");
+
+        Assert.True(secure.Status == HttpStatusCode.OK, secure.ToString());
+        Assert.Equal("max-age=2592000", secure.Header("Strict-Transport-Security"));
+        Assert.Null(plain.Header("Strict-Transport-Security"));
+    }
+
+    [Fact]
     public async Task A_cross_origin_caller_is_granted_nothing()
     {
         using var client = api.B.ClientFor(Tokens.Customer(Seed.UniqueId("cors")));
