@@ -95,7 +95,7 @@ public sealed class Api4ResourceConsumptionTests(ApiCluster api)
     }
 
     [Fact]
-    public async Task A_request_id_over_128_characters_is_not_echoed_or_logged_as_sent()
+    public async Task A_request_id_over_128_characters_is_replaced_not_echoed()
     {
         using var client = api.B.ClientFor(null);
         using var request = Api.Request(HttpMethod.Get, "/api/v1/products/none-such");
