@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using WebFrontend.Tests.Infrastructure;
 
 namespace WebFrontend.Tests.Security;
@@ -12,7 +13,7 @@ namespace WebFrontend.Tests.Security;
 /// when it expires (Auth:TokenLifetime); a token that names no user, or something that is not a user id, is refused.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class Api2BrokenAuthenticationTests(ApiCluster api)
+public sealed partial class Api2BrokenAuthenticationTests(ApiCluster api)
 {
     public static TheoryData<string> Attacks => new(s_attacks.Keys);
 
@@ -75,6 +76,34 @@ public sealed class Api2BrokenAuthenticationTests(ApiCluster api)
         Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
         Assert.Equal(1_000_000, await api.ScalarAsync("SELECT balance FROM wallets WHERE user_id = $1", wallet));
     }
+
+    /// <summary>
+    /// The dashboard validates a pasted token itself (to turn it into its cookie): an admin token that names no user is
+    /// refused there too, and no session cookie is set.
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("alice/../admin")]
+    public async Task The_dashboard_sign_in_refuses_an_admin_token_that_names_no_user(string subject)
+    {
+        using var browser = api.B.ClientFor(null);
+        var page = await browser.GetJsonAsync("/dashboard/sign-in");
+        var antiforgery = AntiforgeryField().Match(page.Body);
+        Assert.True(antiforgery.Success, page.Body);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [antiforgery.Groups["name"].Value] = WebUtility.HtmlDecode(antiforgery.Groups["value"].Value),
+            ["token"] = ForgedTokens.Signed(ForgedTokens.Header(), ForgedTokens.Claims(subject)),
+        });
+
+        var signIn = await Reply.ReadAsync(await browser.PostAsync(new Uri("/dashboard/sign-in", UriKind.Relative), form));
+
+        Assert.True(signIn.Status == HttpStatusCode.Unauthorized, signIn.ToString());
+        Assert.False(signIn.Response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("commerce_dashboard=", StringComparison.Ordinal)));
+    }
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]+)\">", RegexOptions.CultureInvariant)]
+    private static partial Regex AntiforgeryField();
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
