@@ -30,18 +30,27 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddExceptionHandler<GrainExceptionHandler>();
 builder.Services.AddBearerAuthentication();
 builder.Services.AddTrustedProxies();
+builder.Services.AddServerLimits();
 builder.Services.AddDashboardAccess();
 builder.Services.AddCommerceOpenApi();
 builder.AddPaymentGatewaySettings();
 builder.AddGrainAccess();
 
 var app = builder.Build();
+app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseMiddleware<TrustedForwardedHeadersMiddleware>();
+if (!app.Environment.IsDevelopment())
+{
+    // Over HTTPS (directly, or from a proxy configured under ForwardedHeaders) browsers are told to stay on HTTPS.
+    app.UseHsts();
+}
+
 app.UseMiddleware<RequestIdMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseMiddleware<DeclaredBodySizeMiddleware>();
 app.UseAntiforgery();
 app.UseMiddleware<GrainCallContextMiddleware>();
 if (app.Configuration.IsClusterClient())

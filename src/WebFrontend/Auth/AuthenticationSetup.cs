@@ -32,6 +32,15 @@ public static class AuthenticationSetup
             };
             bearer.Events = new JwtBearerEvents
             {
+                OnTokenValidated = context =>
+                {
+                    if (!context.Principal!.HasValidSubject())
+                    {
+                        context.Fail("The token's subject is missing or not a user id.");
+                    }
+
+                    return Task.CompletedTask;
+                },
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
@@ -39,7 +48,7 @@ public static class AuthenticationSetup
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     context.Response.Headers.WWWAuthenticate = invalid ? "Bearer error=\"invalid_token\"" : "Bearer";
                     await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "Authentication required.",
-                        invalid ? "The bearer token is not valid (signature, issuer, audience or lifetime)." : "Send a bearer token.");
+                        invalid ? "The bearer token is not valid (signature, issuer, audience, lifetime or subject)." : "Send a bearer token.");
                 },
                 OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden.", "Your role does not permit this."),
             };

@@ -54,6 +54,17 @@ public static class Permissions
         return user.FindFirstValue(ClaimNames.Subject) ?? throw new InvalidOperationException("An authenticated user has a subject.");
     }
 
+    /// <summary>
+    /// Whether the token names a user as the API identifies them (1 to 64 letters, digits, '-' or '_', like the wallet
+    /// ids in paths). Users live with the token issuer, not here: a signed token without such a subject is refused
+    /// rather than acted on as nobody or as a made-up id.
+    /// </summary>
+    public static bool HasValidSubject(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindAll(ClaimNames.Subject).Count() == 1 && Http.FieldErrors.IsIdentifier(user.FindFirstValue(ClaimNames.Subject));
+    }
+
     public static string DisplayName(this ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);

@@ -78,9 +78,9 @@ public static class DashboardAccess
         }
 
         var validation = await new JsonWebTokenHandler().ValidateTokenAsync(token.Trim(), bearer.Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters);
-        if (!validation.IsValid)
+        if (!validation.IsValid || !new ClaimsPrincipal(validation.ClaimsIdentity).HasValidSubject())
         {
-            return SignInForm.Render(tokens, "That token is not valid (signature, issuer, audience or lifetime).", StatusCodes.Status401Unauthorized);
+            return SignInForm.Render(tokens, "That token is not valid (signature, issuer, audience, lifetime or subject).", StatusCodes.Status401Unauthorized);
         }
 
         var user = new ClaimsPrincipal(validation.ClaimsIdentity);

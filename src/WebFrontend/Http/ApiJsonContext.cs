@@ -12,11 +12,13 @@ namespace WebFrontend.Http;
 
 /// <summary>
 /// Every body the API reads or writes, serialized by generated code: snake_case names, and unknown fields refused
-/// (a misspelt field is an error, not silently ignored).
+/// (a misspelt field is an error, not silently ignored), and so are fields given twice, which a proxy, a log or an
+/// audit could read as the first value while the API would take the last.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(CreateProductRequest))]
 [JsonSerializable(typeof(UpdateProductRequest))]

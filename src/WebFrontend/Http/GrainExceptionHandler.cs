@@ -13,6 +13,11 @@ public sealed partial class GrainExceptionHandler(IProblemDetailsService problem
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException badRequest)
+        {
+            return await WriteBadRequestAsync(httpContext, badRequest);
+        }
+
         var unavailable = IsUnavailable(exception);
         var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         if (unavailable)
@@ -32,6 +37,24 @@ public sealed partial class GrainExceptionHandler(IProblemDetailsService problem
             Type = unavailable ? ProblemTypes.ServiceUnavailable : ProblemTypes.InternalError,
             Title = unavailable ? "Service temporarily unavailable." : "Internal error.",
             Detail = unavailable ? "Part of the cluster is unreachable; retry shortly." : "The request failed; its request id finds it in the logs.",
+        };
+        Problem.Complete(problem, httpContext);
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>
+    /// The server refused what the client sent before an endpoint could (a body over the size limit, say, read by the
+    /// antiforgery check of a form): the client's fault, with the server's status, not a 500.
+    /// </summary>
+    private async ValueTask<bool> WriteBadRequestAsync(HttpContext httpContext, BadHttpRequestException exception)
+    {
+        httpContext.Response.StatusCode = exception.StatusCode;
+        var problem = new ProblemDetails
+        {
+            Status = exception.StatusCode,
+            Type = ProblemTypes.ForStatus(exception.StatusCode),
+            Title = exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large." : "Bad request.",
+            Detail = exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The body is over the size limit." : "The request could not be read.",
         };
         Problem.Complete(problem, httpContext);
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });

@@ -35,9 +35,8 @@ public static class JsonBody
         }
         catch (JsonException exception)
         {
-            // Well-formed, so this is an unknown field or a value of the wrong type or range.
-            var message = exception.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "Unknown field." : "Wrong type or out of range.";
-            return (null, Http.Problem.Validation(context, FieldOf(exception), message));
+            // Well-formed, so this is an unknown field, a field given twice, or a value of the wrong type or range.
+            return (null, Http.Problem.Validation(context, FieldOf(exception), MessageFor(exception)));
         }
     }
 
@@ -67,6 +66,16 @@ public static class JsonBody
         {
             return false;
         }
+    }
+
+    private static string MessageFor(JsonException exception)
+    {
+        if (exception.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return "Unknown field.";
+        }
+
+        return exception.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) ? "Given more than once." : "Wrong type or out of range.";
     }
 
     /// <summary>"$.items[0].quantity" → "items[0].quantity".</summary>

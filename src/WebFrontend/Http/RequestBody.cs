@@ -29,20 +29,28 @@ public sealed class RequestBody
         }
 
         var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(context.Request.ContentLength ?? 4096, 1, limit + 1L));
-        while (true)
+        try
         {
-            var span = buffer.GetMemory(4096);
-            var count = await context.Request.Body.ReadAsync(span, context.RequestAborted);
-            if (count == 0)
+            while (true)
             {
-                break;
-            }
+                var span = buffer.GetMemory(4096);
+                var count = await context.Request.Body.ReadAsync(span, context.RequestAborted);
+                if (count == 0)
+                {
+                    break;
+                }
 
-            buffer.Advance(count);
-            if (buffer.WrittenCount > limit)
-            {
-                return null;
+                buffer.Advance(count);
+                if (buffer.WrittenCount > limit)
+                {
+                    return null;
+                }
             }
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel enforces the same limit (ServerLimits) and may notice first, in the middle of a chunked body.
+            return null;
         }
 
         var body = new RequestBody(buffer.WrittenMemory);
