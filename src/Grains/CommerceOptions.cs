@@ -34,11 +34,26 @@ public sealed class CommerceOptions
     /// <summary>How long a request may stay in flight under a key before a retry may take over (its front end died).</summary>
     public TimeSpan IdempotencyInFlightLease { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How often each silo deletes the idempotency keys that outlived <see cref="IdempotencyRetention"/>.</summary>
+    public TimeSpan IdempotencyPurgePeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How many expired keys one DELETE removes: short transactions, however many expired at once.</summary>
+    public int IdempotencyPurgeBatchSize { get; set; } = 1_000;
+
+    /// <summary>
+    /// How far back a wallet activation loads the references it applied. Older references still apply once (the
+    /// wallet looks them up in its stored history); only the recent ones are held in memory.
+    /// </summary>
+    public TimeSpan WalletDedupeWindow { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Why these settings cannot work, or null: every period positive, the poll and sweep at least a second.</summary>
     public string? Problem()
-        => PaymentWindow <= TimeSpan.Zero || HoldGrace < TimeSpan.Zero || SaleMemory <= TimeSpan.Zero || IdempotencyRetention <= TimeSpan.Zero || IdempotencyInFlightLease <= TimeSpan.Zero
-            ? "Commerce: PaymentWindow, SaleMemory, IdempotencyRetention and IdempotencyInFlightLease are positive; HoldGrace is not negative."
-            : ExpiryCheckPeriod < TimeSpan.FromSeconds(1) || PaymentPollInterval < TimeSpan.FromSeconds(1)
-                ? "Commerce: ExpiryCheckPeriod and PaymentPollInterval are at least one second (reminder periods)."
-                : string.IsNullOrWhiteSpace(Currency) ? "Commerce: Currency is an ISO 4217 code." : null;
+        => PaymentWindow <= TimeSpan.Zero || HoldGrace < TimeSpan.Zero || SaleMemory <= TimeSpan.Zero || IdempotencyRetention <= TimeSpan.Zero
+            || IdempotencyInFlightLease <= TimeSpan.Zero || WalletDedupeWindow <= TimeSpan.Zero
+            ? "Commerce: PaymentWindow, SaleMemory, IdempotencyRetention, IdempotencyInFlightLease and WalletDedupeWindow are positive; HoldGrace is not negative."
+            : ExpiryCheckPeriod < TimeSpan.FromSeconds(1) || PaymentPollInterval < TimeSpan.FromSeconds(1) || IdempotencyPurgePeriod < TimeSpan.FromSeconds(1)
+                ? "Commerce: ExpiryCheckPeriod, PaymentPollInterval and IdempotencyPurgePeriod are at least one second."
+                : IdempotencyPurgeBatchSize is < 1 or > 100_000
+                    ? "Commerce: IdempotencyPurgeBatchSize is between 1 and 100000."
+                    : string.IsNullOrWhiteSpace(Currency) ? "Commerce: Currency is an ISO 4217 code." : null;
 }

@@ -105,6 +105,9 @@ public sealed class CommerceCluster : IAsyncDisposable
         to.Currency = from.Currency;
         to.IdempotencyRetention = from.IdempotencyRetention;
         to.IdempotencyInFlightLease = from.IdempotencyInFlightLease;
+        to.IdempotencyPurgePeriod = from.IdempotencyPurgePeriod;
+        to.IdempotencyPurgeBatchSize = from.IdempotencyPurgeBatchSize;
+        to.WalletDedupeWindow = from.WalletDedupeWindow;
     }
 }
 

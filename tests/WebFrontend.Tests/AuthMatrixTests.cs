@@ -41,6 +41,7 @@ public sealed class AuthMatrixTests(ApiCluster api)
 
         // Staff and managers hold wallet:read:own and wallet:debit:own only: the owner's wallet is not theirs.
         ("GET /wallets/{user_id}", false, [200, 404, 404, 404, 200]),
+        ("GET /wallets/{user_id}/entries", false, [200, 404, 404, 404, 200]),
         ("POST /wallets/{user_id}/credits", false, [403, 403, 403, 403, 200]),
         ("POST /wallets/{user_id}/debits", false, [200, 404, 404, 404, 200]),
         ("GET /cluster", false, [403, 403, 403, 403, 200]),
@@ -141,7 +142,7 @@ public sealed class AuthMatrixTests(ApiCluster api)
                     return new Target(owner, product, Order: placed.Json!["id"]!.GetValue<string>());
                 }
 
-            case "GET /wallets/{user_id}" or "POST /wallets/{user_id}/credits" or "POST /wallets/{user_id}/debits":
+            case "GET /wallets/{user_id}" or "GET /wallets/{user_id}/entries" or "POST /wallets/{user_id}/credits" or "POST /wallets/{user_id}/debits":
                 await Seed.CreditAsync(api.A, owner, InitialBalance);
                 return new Target(owner, product);
             default:
@@ -180,6 +181,8 @@ public sealed class AuthMatrixTests(ApiCluster api)
                 return Api.Request(HttpMethod.Post, $"/api/v1/orders/{target.Order}/cancel", idempotencyKey: key);
             case "GET /wallets/{user_id}":
                 return Api.Request(HttpMethod.Get, $"/api/v1/wallets/{target.Owner}");
+            case "GET /wallets/{user_id}/entries":
+                return Api.Request(HttpMethod.Get, $"/api/v1/wallets/{target.Owner}/entries");
             case "POST /wallets/{user_id}/credits":
                 return Api.Request(HttpMethod.Post, $"/api/v1/wallets/{target.Owner}/credits", Json.Of(new { amount = 500, reference = Seed.UniqueId("credit") }), key);
             case "POST /wallets/{user_id}/debits":
@@ -235,6 +238,9 @@ public sealed class AuthMatrixTests(ApiCluster api)
                 break;
             case "GET /wallets/{user_id}" when succeeded:
                 Assert.Equal(InitialBalance, reply.Json!["balance"]!.GetValue<long>());
+                break;
+            case "GET /wallets/{user_id}/entries" when succeeded:
+                Assert.Equal(InitialBalance, reply.Json!["items"]!.AsArray().Single()!["balance_after"]!.GetValue<long>());
                 break;
             case "POST /wallets/{user_id}/credits":
                 Assert.Equal(succeeded ? InitialBalance + 500 : InitialBalance, await api.ScalarAsync("SELECT balance FROM wallets WHERE user_id = $1", target.Owner));

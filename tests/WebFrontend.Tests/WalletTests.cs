@@ -57,4 +57,35 @@ public sealed class WalletTests(ApiCluster api)
         Assert.Equal(700, await api.ScalarAsync("SELECT balance FROM wallets WHERE user_id = $1", user));
         Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM wallet_entries WHERE user_id = $1 AND reference = 'invoice-42'", user));
     }
+
+    [Fact]
+    public async Task The_history_pages_every_movement_once_newest_first_and_only_to_its_owner()
+    {
+        var user = Seed.UniqueId("w");
+        await Seed.CreditAsync(api.A, user, 10_000);
+        using var client = api.A.ClientFor(Tokens.Customer(user));
+        for (var i = 0; i < 11; i++)
+        {
+            var debit = await client.PostJsonAsync($"/api/v1/wallets/{user}/debits", Json.Of(new { amount = 10, reference = $"debit-{i}" }), Api.NewKey());
+            Assert.Equal(HttpStatusCode.OK, debit.Status);
+        }
+
+        var seen = new List<(string Reference, long Amount, long BalanceAfter)>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.GetJsonAsync($"/api/v1/wallets/{user}/entries?limit=5{(cursor is null ? "" : $"&cursor={cursor}")}");
+            Assert.True(page.Status == HttpStatusCode.OK, page.ToString());
+            seen.AddRange(page.Json!["items"]!.AsArray().Select(e => (e!["reference"]!.GetValue<string>(), e["amount"]!.GetValue<long>(), e["balance_after"]!.GetValue<long>())));
+            cursor = page.Json["next_cursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+
+        Assert.Equal(12, seen.Count);
+        Assert.Equal([.. Enumerable.Range(0, 11).Reverse().Select(i => ($"debit-{i}", -10L, 10_000L - (10 * (i + 1))))], seen.Take(11));
+        Assert.Equal((10_000L, 10_000L), (seen[11].Amount, seen[11].BalanceAfter));
+        using var stranger = api.A.ClientFor(Tokens.Customer(Seed.UniqueId("w")));
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetJsonAsync($"/api/v1/wallets/{user}/entries")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetJsonAsync($"/api/v1/wallets/{user}/entries?cursor=nonsense")).Status);
+    }
 }

@@ -1,6 +1,8 @@
+using Grains.Coupons;
 using Grains.Idempotency;
 using Grains.Orders;
 using Grains.Payments;
+using Grains.Persistence.Purge;
 using Grains.Persistence.Queries;
 using Grains.Persistence.Schema;
 using Grains.Persistence.Storage;
@@ -40,6 +42,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<PaymentGatewayMetrics>();
         services.TryAddSingleton<IPaymentGateway, VnPayGateway>();
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.Commerce, (provider, _) => new CommerceGrainStorage(provider));
+        services.AddHostedService<IdempotencyKeyPurgeService>();
         silo.AddIncomingGrainCallFilter<RequestLogScopeFilter>();
         silo.AddActivityPropagation();
         return silo;
@@ -78,8 +81,12 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IGrainStateStore<ProductState>, ProductStateStore>();
         services.TryAddSingleton<IGrainStateStore<OrderState>, OrderStateStore>();
         services.TryAddSingleton<IGrainStateStore<PaymentState>, PaymentStateStore>();
-        services.TryAddSingleton<IGrainStateStore<WalletState>, WalletStateStore>();
+        services.TryAddSingleton<WalletStateStore>();
+        services.TryAddSingleton<IGrainStateStore<WalletState>>(provider => provider.GetRequiredService<WalletStateStore>());
+        services.TryAddSingleton<IWalletReferences>(provider => provider.GetRequiredService<WalletStateStore>());
+        services.TryAddSingleton<IGrainStateStore<CouponState>, CouponStateStore>();
         services.TryAddSingleton<IGrainStateStore<IdempotencyState>, IdempotencyStateStore>();
+        services.TryAddSingleton<IIdempotencyKeyPurge, PostgresIdempotencyKeyPurge>();
         return silo;
     }
 
@@ -98,9 +105,15 @@ public static class CommerceSiloBuilderExtensions
         AddInMemoryStore<ProductState>(silo.Services);
         AddInMemoryStore<OrderState>(silo.Services);
         AddInMemoryStore<PaymentState>(silo.Services);
-        AddInMemoryStore<WalletState>(silo.Services);
         AddInMemoryStore<IdempotencyState>(silo.Services);
-        silo.Services.TryAddSingleton<InMemoryQueries>();
+        var services = silo.Services;
+        services.TryAddSingleton<InMemoryWalletStore>();
+        services.TryAddSingleton<IGrainStateStore<WalletState>>(provider => provider.GetRequiredService<InMemoryWalletStore>());
+        services.TryAddSingleton<IWalletReferences>(provider => provider.GetRequiredService<InMemoryWalletStore>());
+        services.TryAddSingleton<InMemoryCouponStore>();
+        services.TryAddSingleton<IGrainStateStore<CouponState>>(provider => provider.GetRequiredService<InMemoryCouponStore>());
+        services.TryAddSingleton<IIdempotencyKeyPurge, InMemoryIdempotencyKeyPurge>();
+        services.TryAddSingleton<InMemoryQueries>();
         return silo;
     }
 

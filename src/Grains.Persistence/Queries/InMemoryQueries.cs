@@ -8,7 +8,8 @@ namespace Grains.Persistence.Queries;
 /// Lists for the embedded mode, whose commerce states live in memory: each page scans and sorts the stored snapshots.
 /// Same contract as the PostgreSQL queries (keyset positions, filters), none of their cost model.
 /// </summary>
-public sealed class InMemoryQueries(InMemoryStateStore<ProductState> products, InMemoryStateStore<OrderState> orders) : IProductQueries, IOrderQueries
+public sealed class InMemoryQueries(InMemoryStateStore<ProductState> products, InMemoryStateStore<OrderState> orders, InMemoryWalletStore wallets)
+    : IProductQueries, IOrderQueries, IWalletEntryQueries
 {
     public Task<ListPage<ProductSummary, ProductPosition>> ListAsync(ProductListRequest request, CancellationToken cancellationToken)
     {
@@ -42,6 +43,18 @@ public sealed class InMemoryQueries(InMemoryStateStore<ProductState> products, I
             .Take(request.Limit + 1)
             .ToList();
         return Task.FromResult(Paging.Page(page, request.Limit, last => new OrderPosition(last.CreatedAt, last.Id)));
+    }
+
+    public Task<ListPage<WalletEntrySummary, WalletEntryPosition>> ListAsync(WalletEntryListRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var page = wallets.Entries(request.UserId)
+            .Select(e => new WalletEntrySummary(e.Reference, e.Entry.Amount, e.Entry.BalanceAfter, e.Entry.At))
+            .Where(e => request.After is not { } after || e.At < after.At || (e.At == after.At && string.CompareOrdinal(e.Reference, after.Reference) < 0))
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Reference, StringComparer.Ordinal)
+            .Take(request.Limit + 1)
+            .ToList();
+        return Task.FromResult(Paging.Page(page, request.Limit, last => new WalletEntryPosition(last.At, last.Reference)));
     }
 
     private static bool IsAfter(ProductSummary product, ProductPosition after, ProductSort sort) => sort switch

@@ -40,3 +40,17 @@ public interface IOrderQueries
 {
     Task<ListPage<OrderSummary, OrderPosition>> ListAsync(OrderListRequest request, CancellationToken cancellationToken);
 }
+
+/// <summary>Where a page of a wallet's history starts: after the movement made at this time with this reference (newest first).</summary>
+public sealed record WalletEntryPosition(DateTimeOffset At, string Reference);
+
+public sealed record WalletEntryListRequest(string UserId, int Limit, WalletEntryPosition? After);
+
+/// <param name="Amount">Positive for a credit, negative for a debit.</param>
+public sealed record WalletEntrySummary(string Reference, long Amount, long BalanceAfter, DateTimeOffset At);
+
+/// <summary>A wallet's movements, newest first, read from the store: the wallet's grain holds only its recent references.</summary>
+public interface IWalletEntryQueries
+{
+    Task<ListPage<WalletEntrySummary, WalletEntryPosition>> ListAsync(WalletEntryListRequest request, CancellationToken cancellationToken);
+}

@@ -10,7 +10,7 @@ internal static class GuardedRead
     /// child rows), both taking the grain key as $1 (the child rows' query then <paramref name="childParameters"/> as $2…);
     /// null when there is no main row.
     /// </summary>
-    public static async Task<StoredState<TState>?> ReadAsync<TState>(
+    public static Task<StoredState<TState>?> ReadAsync<TState>(
         NpgsqlDataSource dataSource,
         string grainKey,
         string mainSql,
@@ -19,10 +19,22 @@ internal static class GuardedRead
         Action<NpgsqlDataReader, TState> readChild,
         CancellationToken cancellationToken,
         params object[] childParameters)
+        => ReadAsync(dataSource, [grainKey], mainSql, [grainKey, .. childParameters], childSql, readMain, readChild, cancellationToken);
+
+    /// <summary>As above, for a main row's query that takes more than the grain key too (a time window): each its own parameters.</summary>
+    public static async Task<StoredState<TState>?> ReadAsync<TState>(
+        NpgsqlDataSource dataSource,
+        object[] mainParameters,
+        string mainSql,
+        object[] childParameters,
+        string childSql,
+        Func<NpgsqlDataReader, TState> readMain,
+        Action<NpgsqlDataReader, TState> readChild,
+        CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(GuardedWrite.Command(mainSql, grainKey));
-        batch.BatchCommands.Add(GuardedWrite.Command(childSql, [grainKey, .. childParameters]));
+        batch.BatchCommands.Add(GuardedWrite.Command(mainSql, mainParameters));
+        batch.BatchCommands.Add(GuardedWrite.Command(childSql, childParameters));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -20,6 +20,27 @@ public sealed class InMemoryStateStore<TState>(InMemoryOutbox? outbox = null) : 
     public IEnumerable<(string Key, TState State)> All()
         => _states.Select(pair => (pair.Key, JsonSerializer.Deserialize<TState>(pair.Value.Json, s_json) ?? new TState()));
 
+    /// <summary>Deletes at most <paramref name="limit"/> states that <paramref name="expired"/> picks, whatever their ETag; answers how many.</summary>
+    public int RemoveWhere(Func<TState, bool> expired, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(expired);
+        var removed = 0;
+        foreach (var pair in _states)
+        {
+            if (removed == limit)
+            {
+                break;
+            }
+
+            if (expired(JsonSerializer.Deserialize<TState>(pair.Value.Json, s_json) ?? new TState()) && _states.TryRemove(pair))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
     public Task<StoredState<TState>?> ReadAsync(string grainKey, CancellationToken cancellationToken)
         => Task.FromResult(_states.TryGetValue(grainKey, out var stored)
             ? new StoredState<TState>(JsonSerializer.Deserialize<TState>(stored.Json, s_json) ?? new TState(), stored.Etag)

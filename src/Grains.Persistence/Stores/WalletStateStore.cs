@@ -1,22 +1,33 @@
 using Grains.Wallets;
 using Grains.Persistence.Storage;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Grains.Persistence.Stores;
 
 /// <summary>
 /// A wallet in <c>wallets</c>, its movements in <c>wallet_entries</c>. A write updates the balance row and inserts
-/// the movements made since the last write; the primary key on (user, reference) backs "once per reference".
+/// the movements made since the last write; the primary key on (user, reference) backs "once per reference". A read
+/// loads the movements of the dedupe window only (<see cref="Grains.CommerceOptions.WalletDedupeWindow"/>), and
+/// whether older ones exist, which the wallet then looks up one reference at a time.
 /// </summary>
-internal sealed class WalletStateStore(NpgsqlDataSource dataSource) : IGrainStateStore<WalletState>
+internal sealed class WalletStateStore(NpgsqlDataSource dataSource, IOptions<CommerceOptions> options, TimeProvider time) : IGrainStateStore<WalletState>, IWalletReferences
 {
     public Task<StoredState<WalletState>?> ReadAsync(string grainKey, CancellationToken cancellationToken)
-        => GuardedRead.ReadAsync(
+    {
+        var windowStart = time.GetUtcNow() - options.Value.WalletDedupeWindow;
+        return GuardedRead.ReadAsync(
             dataSource,
-            grainKey,
-            "SELECT balance, currency, version, etag FROM wallets WHERE user_id = $1",
-            "SELECT reference, amount, balance_after, created_at FROM wallet_entries WHERE user_id = $1",
-            row => new WalletState { Exists = true, Balance = row.GetInt64(0), Currency = row.GetString(1), Version = row.GetInt64(2) },
+            [grainKey, windowStart],
+            """
+            SELECT balance, currency, version,
+                EXISTS (SELECT 1 FROM wallet_entries WHERE user_id = $1 AND created_at < $2),
+                etag
+            FROM wallets WHERE user_id = $1
+            """,
+            [grainKey, windowStart],
+            "SELECT reference, amount, balance_after, created_at FROM wallet_entries WHERE user_id = $1 AND created_at >= $2",
+            row => new WalletState { Exists = true, Balance = row.GetInt64(0), Currency = row.GetString(1), Version = row.GetInt64(2), HasOlderEntries = row.GetBoolean(3) },
             (row, state) => state.Entries[row.GetString(0)] = new WalletEntry
             {
                 Amount = row.GetInt64(1),
@@ -24,6 +35,18 @@ internal sealed class WalletStateStore(NpgsqlDataSource dataSource) : IGrainStat
                 At = row.GetFieldValue<DateTimeOffset>(3),
             },
             cancellationToken);
+    }
+
+    public async Task<WalletEntry?> FindAsync(string userId, string reference, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT amount, balance_after, created_at FROM wallet_entries WHERE user_id = $1 AND reference = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = userId });
+        command.Parameters.Add(new NpgsqlParameter { Value = reference });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new WalletEntry { Amount = reader.GetInt64(0), BalanceAfter = reader.GetInt64(1), At = reader.GetFieldValue<DateTimeOffset>(2) }
+            : null;
+    }
 
     // Not async: every command is built from the state before anything is awaited.
     public Task<long> WriteAsync(string grainKey, WalletState state, long? expectedEtag, CancellationToken cancellationToken)

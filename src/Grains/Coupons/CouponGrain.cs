@@ -1,26 +1,20 @@
+using Grains.Storage;
+
 namespace Grains.Coupons;
 
-public sealed class CouponState
+/// <summary>
+/// A coupon's definition and uses. A use held past its time (its order's saga died) no longer counts and is dropped
+/// when the next order asks for one. Calls run one at a time, so a use is counted before the next is decided; the
+/// store refuses any write that would take more uses than the limit all the same.
+/// </summary>
+public sealed class CouponGrain(
+    [PersistentState("coupon", StorageNames.Commerce)] IPersistentState<CouponState> coupon,
+    IGrainContext grain,
+    TimeProvider time) : Grain, ICouponGrain
 {
-    public CouponDefinition? Definition { get; set; }
+    private readonly GroupCommit<CouponState> _writes = new(coupon, grain);
 
-    /// <summary>Uses by order id: held while the order is unpaid, committed once it is paid.</summary>
-    public Dictionary<string, CouponUse> Uses { get; set; } = new(StringComparer.Ordinal);
-}
-
-public sealed class CouponUse
-{
-    public long Discount { get; set; }
-
-    public DateTimeOffset HoldUntil { get; set; }
-
-    public bool Committed { get; set; }
-}
-
-/// <summary>A coupon's definition and uses. A use held past its time (its order's saga died) no longer counts.</summary>
-public sealed class CouponGrain([PersistentState("coupon")] IPersistentState<CouponState> coupon, TimeProvider time) : Grain, ICouponGrain
-{
-    private CouponState State => coupon.State;
+    private CouponState State => _writes.State;
 
     public Task<CouponView?> Get() => Task.FromResult(State.Definition is null ? null : View(time.GetUtcNow()));
 
@@ -33,8 +27,9 @@ public sealed class CouponGrain([PersistentState("coupon")] IPersistentState<Cou
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(definition.UsageLimit);
+        ArgumentOutOfRangeException.ThrowIfLessThan(definition.UsageLimit, State.CommittedUses + State.Holds.Count);
         State.Definition = definition;
-        await coupon.WriteStateAsync();
+        await _writes.WriteAsync();
         return View(time.GetUtcNow());
     }
 
@@ -47,7 +42,7 @@ public sealed class CouponGrain([PersistentState("coupon")] IPersistentState<Cou
             return new CouponHold(CouponHoldStatus.NotFound, 0);
         }
 
-        if (State.Uses.TryGetValue(orderId, out var existing))
+        if (State.Holds.TryGetValue(orderId, out var existing))
         {
             return new CouponHold(CouponHoldStatus.Held, existing.Discount);
         }
@@ -57,40 +52,55 @@ public sealed class CouponGrain([PersistentState("coupon")] IPersistentState<Cou
             return new CouponHold(CouponHoldStatus.Expired, 0);
         }
 
-        if (UsesCounted(now) >= definition.UsageLimit)
+        DropLapsedHolds(now);
+        if (State.CommittedUses + State.Holds.Count >= definition.UsageLimit)
         {
+            await WriteDroppedAsync();
             return new CouponHold(CouponHoldStatus.Exhausted, 0);
         }
 
         var discount = definition.PercentOff > 0 ? subtotal * definition.PercentOff / 100 : Math.Min(definition.AmountOff, subtotal);
-        State.Uses[orderId] = new CouponUse { Discount = discount, HoldUntil = holdUntil };
-        await coupon.WriteStateAsync();
+        var use = new CouponUse { Discount = discount, HoldUntil = holdUntil };
+        State.Holds[orderId] = use;
+        State.ChangedUses[orderId] = new ChangedCouponUse(CouponUseChange.Held, use);
+        await _writes.WriteAsync();
         return new CouponHold(CouponHoldStatus.Held, discount);
     }
 
     public async Task Release(string orderId)
     {
-        if (State.Uses.TryGetValue(orderId, out var use) && !use.Committed)
+        if (State.Holds.Remove(orderId, out var use))
         {
-            State.Uses.Remove(orderId);
-            await coupon.WriteStateAsync();
+            State.ChangedUses[orderId] = new ChangedCouponUse(CouponUseChange.Released, use);
+            await _writes.WriteAsync();
         }
     }
 
     public async Task Commit(string orderId)
     {
-        if (State.Uses.TryGetValue(orderId, out var use) && !use.Committed)
+        if (State.Holds.Remove(orderId, out var use))
         {
-            use.Committed = true;
-            await coupon.WriteStateAsync();
+            State.CommittedUses++;
+            State.ChangedUses[orderId] = new ChangedCouponUse(CouponUseChange.Committed, use);
+            await _writes.WriteAsync();
         }
     }
 
-    private int UsesCounted(DateTimeOffset now) => State.Uses.Values.Count(u => u.Committed || u.HoldUntil > now);
+    /// <summary>Holds whose order's saga died: their rows go, so the open holds stay few.</summary>
+    private void DropLapsedHolds(DateTimeOffset now)
+    {
+        foreach (var (orderId, use) in State.Holds.Where(h => h.Value.HoldUntil <= now).ToList())
+        {
+            State.Holds.Remove(orderId);
+            State.ChangedUses[orderId] = new ChangedCouponUse(CouponUseChange.Released, use);
+        }
+    }
+
+    private Task WriteDroppedAsync() => State.IsChanged ? _writes.WriteAsync() : Task.CompletedTask;
 
     private CouponView View(DateTimeOffset now)
     {
         var d = State.Definition!;
-        return new CouponView(this.GetPrimaryKeyString(), d.PercentOff, d.AmountOff, d.UsageLimit, UsesCounted(now), d.ExpiresAt);
+        return new CouponView(this.GetPrimaryKeyString(), d.PercentOff, d.AmountOff, d.UsageLimit, State.CommittedUses + State.Holds.Values.Count(h => h.HoldUntil > now), d.ExpiresAt);
     }
 }

@@ -31,15 +31,28 @@ public sealed class IdempotencyGrain(
 
     private readonly GroupCommit<IdempotencyState> _writes = new(key, grain);
 
+    /// <summary>A reread of an expired key in progress, which every request taking the key over awaits.</summary>
+    private Task? _reread;
+
     private IdempotencyState State => _writes.State;
 
     public async Task<IdempotencyDecision> Begin(string fingerprint, TimeSpan waitForInFlight)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(fingerprint);
         var deadline = time.GetUtcNow() + waitForInFlight;
+        var reread = false;
         while (true)
         {
             var now = time.GetUtcNow();
+            if (!reread && IsPurgeable(now))
+            {
+                // The purge may have deleted its row, and a write expecting the row's ETag would then fail: take it
+                // over from what is stored now (nothing, or the same row).
+                reread = true;
+                await (_reread ??= RereadAsync());
+                continue;
+            }
+
             if (IsFree(now))
             {
                 State.Fingerprint = fingerprint;
@@ -103,6 +116,22 @@ public sealed class IdempotencyGrain(
         => State.Fingerprint is null
             || (State.Completed && now - State.CompletedAt > options.Value.IdempotencyRetention)
             || (!State.Completed && now - State.StartedAt > options.Value.IdempotencyInFlightLease);
+
+    /// <summary>Past its retention, so the periodic purge may delete it (IdempotencyKeyPurgeService).</summary>
+    private bool IsPurgeable(DateTimeOffset now)
+        => State.Fingerprint is not null && now - (State.Completed ? State.CompletedAt : State.StartedAt) > options.Value.IdempotencyRetention;
+
+    private async Task RereadAsync()
+    {
+        try
+        {
+            await key.ReadStateAsync();
+        }
+        finally
+        {
+            _reread = null;
+        }
+    }
 
     private void Settle()
     {

@@ -6,20 +6,37 @@ namespace Grains.Wallets;
 /// <summary>
 /// A wallet. The balance check and the debit happen together between two awaits, so concurrent debits cannot both
 /// pass a check that only one of them can afford (the read-modify-write race of case C20). Reentrant, so concurrent
-/// movements share group-committed writes; each is confirmed only once durable.
+/// movements share group-committed writes; each is confirmed only once durable. The activation holds the balance and
+/// the references of its dedupe window only; a reference it does not hold is looked up in the stored history when
+/// that goes further back, so every reference applies once however old, and memory stays bounded however long the
+/// history.
 /// </summary>
 [Reentrant]
 public sealed class WalletGrain(
     [PersistentState("wallet", StorageNames.Commerce)] IPersistentState<WalletState> wallet,
     IGrainContext grain,
+    IWalletReferences references,
     IOptions<CommerceOptions> options,
     TimeProvider time) : Grain, IWalletGrain
 {
     private readonly GroupCommit<WalletState> _writes = new(wallet, grain);
 
+    /// <summary>The held references, oldest first: what leaves memory as the window moves on.</summary>
+    private readonly Queue<(DateTimeOffset At, string Reference)> _byAge = new();
+
     private WalletState State => _writes.State;
 
     private WalletView View => new(this.GetPrimaryKeyString(), State.Balance, State.Currency, State.Version);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (reference, entry) in State.Entries.OrderBy(e => e.Value.At))
+        {
+            _byAge.Enqueue((entry.At, reference));
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task<WalletView?> Get() => Task.FromResult(State.Exists ? View : null);
 
@@ -31,6 +48,15 @@ public sealed class WalletGrain(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reference);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(debited ?? signedAmount);
+        ForgetOutsideWindow();
+        if (!State.Entries.ContainsKey(reference) && State.HasOlderEntries
+            && await references.FindAsync(this.GetPrimaryKeyString(), reference, CancellationToken.None) is { } older)
+        {
+            // Applied before the window, so durable long ago.
+            return new WalletMovement(older.Amount == signedAmount ? WalletMovementStatus.AlreadyApplied : WalletMovementStatus.ReferenceConflict, View);
+        }
+
+        // From here to the write, no await: the check and the movement are one turn.
         if (State.Entries.TryGetValue(reference, out var entry))
         {
             if (entry.Amount != signedAmount)
@@ -61,9 +87,23 @@ public sealed class WalletGrain(
 
         State.Balance = checked(State.Balance + signedAmount);
         State.Version++;
-        State.Entries[reference] = new WalletEntry { Amount = signedAmount, BalanceAfter = State.Balance, At = time.GetUtcNow() };
+        var at = time.GetUtcNow();
+        State.Entries[reference] = new WalletEntry { Amount = signedAmount, BalanceAfter = State.Balance, At = at };
         State.NewEntries.Add(reference);
+        _byAge.Enqueue((at, reference));
         await _writes.WriteAsync();
         return new WalletMovement(WalletMovementStatus.Applied, View);
+    }
+
+    /// <summary>Drops the references older than the window (the store keeps them); one still waiting for its write stays until the next move.</summary>
+    private void ForgetOutsideWindow()
+    {
+        var windowStart = time.GetUtcNow() - options.Value.WalletDedupeWindow;
+        while (_byAge.TryPeek(out var oldest) && oldest.At < windowStart && !State.NewEntries.Contains(oldest.Reference))
+        {
+            _byAge.Dequeue();
+            State.Entries.Remove(oldest.Reference);
+            State.HasOlderEntries = true;
+        }
     }
 }

@@ -13,8 +13,14 @@ public sealed class WalletState : IChangeTracking
 
     public long Version { get; set; }
 
-    /// <summary>Every movement by reference: what makes a reference apply once.</summary>
+    /// <summary>
+    /// The movements of the dedupe window (<see cref="CommerceOptions.WalletDedupeWindow"/>) by reference: what makes
+    /// a recent reference apply once without a read. The full history stays in the store.
+    /// </summary>
     public Dictionary<string, WalletEntry> Entries { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the store holds movements older than <see cref="Entries"/>: a reference missing there may be one of them.</summary>
+    public bool HasOlderEntries { get; set; }
 
     /// <summary>References added since the last write: a typed store inserts only these rows.</summary>
     [JsonIgnore]

@@ -48,6 +48,7 @@ public static class GrainAccess
         var services = builder.Services;
         services.AddSingleton<IProductQueries>(provider => provider.GetRequiredService<InMemoryQueries>());
         services.AddSingleton<IOrderQueries>(provider => provider.GetRequiredService<InMemoryQueries>());
+        services.AddSingleton<IWalletEntryQueries>(provider => provider.GetRequiredService<InMemoryQueries>());
         services.AddHostedService<DemoData>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
     }
@@ -109,6 +110,7 @@ public static class GrainAccess
         });
         services.AddSingleton<IProductQueries>(provider => new PostgresProductQueries(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IOrderQueries>(provider => new PostgresOrderQueries(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IWalletEntryQueries>(provider => new PostgresWalletEntryQueries(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);

@@ -35,6 +35,8 @@ namespace WebFrontend.Http;
 [JsonSerializable(typeof(WalletMovementRequest))]
 [JsonSerializable(typeof(WalletResponse))]
 [JsonSerializable(typeof(BalanceResponse))]
+[JsonSerializable(typeof(ListResponse<WalletEntryItem>))]
+[JsonSerializable(typeof(WalletEntryCursor))]
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(ClusterResponse))]

@@ -1,3 +1,4 @@
+using Grains.Coupons;
 using Grains.Idempotency;
 using Grains.Orders;
 using Grains.Payments;
@@ -25,6 +26,7 @@ public sealed class ConflictTests(SiloOnFreshDatabase silo)
     [InlineData(nameof(OrderState))]
     [InlineData(nameof(PaymentState))]
     [InlineData(nameof(WalletState))]
+    [InlineData(nameof(CouponState))]
     [InlineData(nameof(IdempotencyState))]
     public Task A_write_with_a_stale_etag_throws_InconsistentStateException_and_writes_nothing(string state)
         => ForEach(state, new StaleWrite(this));
@@ -32,6 +34,7 @@ public sealed class ConflictTests(SiloOnFreshDatabase silo)
     [Theory]
     [InlineData(nameof(ProductState))]
     [InlineData(nameof(PaymentState))]
+    [InlineData(nameof(CouponState))]
     [InlineData(nameof(IdempotencyState))]
     public Task A_first_write_when_the_row_exists_throws_InconsistentStateException_and_writes_nothing(string state)
         => ForEach(state, new FirstWriteOverExisting(this));
@@ -42,6 +45,7 @@ public sealed class ConflictTests(SiloOnFreshDatabase silo)
         nameof(OrderState) => check.RunAsync(StateSamples.Order),
         nameof(PaymentState) => check.RunAsync(StateSamples.Payment),
         nameof(WalletState) => check.RunAsync(StateSamples.Wallet),
+        nameof(CouponState) => check.RunAsync(StateSamples.Coupon),
         nameof(IdempotencyState) => check.RunAsync(StateSamples.Idempotency),
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };

@@ -1,3 +1,4 @@
+using Grains.Coupons;
 using Grains.Orders;
 using Grains.Outbox;
 using Grains.Payments;
@@ -61,8 +62,24 @@ public static class GrainChanges
     {
         wallet.Balance += amount;
         wallet.Version++;
-        wallet.Entries[reference] = new WalletEntry { Amount = amount, BalanceAfter = wallet.Balance, At = StateSamples.Start.AddMinutes(wallet.Version) };
+        wallet.Entries[reference] = new WalletEntry { Amount = amount, BalanceAfter = wallet.Balance, At = StateSamples.Recent.AddMinutes(wallet.Version) };
         wallet.NewEntries.Add(reference);
+    }
+
+    /// <summary>As CouponGrain.Hold: one use held for the order, twenty minutes on.</summary>
+    public static void Hold(CouponState coupon, string orderId)
+    {
+        var use = new CouponUse { Discount = 1_000, HoldUntil = StateSamples.Start.AddMinutes(20) };
+        coupon.Holds[orderId] = use;
+        coupon.ChangedUses[orderId] = new ChangedCouponUse(CouponUseChange.Held, use);
+    }
+
+    /// <summary>As CouponGrain.Commit: the use is a sale; memory keeps only the count, the row stays.</summary>
+    public static void Commit(CouponState coupon, string orderId)
+    {
+        coupon.Holds.Remove(orderId, out var use);
+        coupon.CommittedUses++;
+        coupon.ChangedUses[orderId] = new ChangedCouponUse(CouponUseChange.Committed, use!);
     }
 
     private static void Touch(ProductState product)

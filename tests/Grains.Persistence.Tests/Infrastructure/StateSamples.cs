@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Grains.Coupons;
 using Grains.Idempotency;
 using Grains.Orders;
 using Grains.Outbox;
@@ -15,6 +16,9 @@ namespace Grains.Persistence.Tests.Infrastructure;
 public static class StateSamples
 {
     public static readonly DateTimeOffset Start = new DateTimeOffset(2026, 11, 2, 8, 30, 15, TimeSpan.Zero).AddTicks(1_234_560);
+
+    /// <summary>An hour ago: wallets load the movements of their dedupe window only, which moves with the clock.</summary>
+    public static readonly DateTimeOffset Recent = WholeMicroseconds(DateTimeOffset.UtcNow.AddHours(-1));
 
     public static StateSample<ProductState> Product { get; } = new()
     {
@@ -101,6 +105,21 @@ public static class StateSamples
             """,
     };
 
+    public static StateSample<CouponState> Coupon { get; } = new()
+    {
+        Create = _ =>
+        {
+            var coupon = new CouponState { Definition = new CouponDefinition(PercentOff: 10, AmountOff: 0, UsageLimit: 100, ExpiresAt: Start.AddDays(30)) };
+            GrainChanges.Hold(coupon, "order-1");
+            return coupon;
+        },
+        Change = (_, coupon) => GrainChanges.Hold(coupon, $"order-{Guid.NewGuid():N}"),
+        FootprintSql = """
+            SELECT 'coupons:' || xmin::text FROM coupons WHERE code = $1
+            UNION ALL SELECT 'coupon_uses:' || order_id || ':' || xmin::text FROM coupon_uses WHERE code = $1
+            """,
+    };
+
     public static StateSample<IdempotencyState> Idempotency { get; } = new()
     {
         NewKey = () => IdempotencyKeys.GrainKey($"user-{Guid.NewGuid():N}", "key-1"),
@@ -114,4 +133,6 @@ public static class StateSamples
         },
         FootprintSql = "SELECT 'idempotency_keys:' || xmin::text FROM idempotency_keys WHERE user_id || E'\\n' || idempotency_key = $1",
     };
+
+    private static DateTimeOffset WholeMicroseconds(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Grains.Persistence.Queries;
 using Grains.Wallets;
 using WebFrontend.Auth;
 using WebFrontend.Http;
@@ -7,7 +8,10 @@ using WebFrontend.Idempotency;
 
 namespace WebFrontend.Features.Wallets;
 
-/// <summary>Wallets (case C20): a reference moves money once per wallet; the balance never goes below zero.</summary>
+/// <summary>
+/// Wallets (case C20): a reference moves money once per wallet; the balance never goes below zero. The history is read
+/// from the stored movements, page by page, not from the wallet's grain (which holds only its recent references).
+/// </summary>
 public static class WalletEndpoints
 {
     private const long MaxAmount = 1_000_000_000_000_000;
@@ -20,6 +24,11 @@ public static class WalletEndpoints
             .WithName("getWallet").WithSummary("Get a wallet")
             .WithDescription("The balance in whole đồng; `ETag` is its version. A customer sees their own wallet only: another's is a 404, "
                 + "like a missing one.");
+        wallets.MapGet("/{userId}/entries", ListEntriesAsync).RequirePermission(Permissions.WalletRead, Permissions.WalletReadOwn).AllowQuery("limit", "cursor")
+            .Produces<ListResponse<WalletEntryItem>>().ProducesProblemTypes(ProblemTypes.NotFound)
+            .WithName("listWalletEntries").WithSummary("List a wallet's movements")
+            .WithDescription("Credits and debits, newest first, a page at a time (follow `next_cursor`); amounts in whole đồng, debits "
+                + "negative. A customer sees their own wallet only: another's is a 404, like a missing one.");
         wallets.MapPost("/{userId}/credits", CreditAsync).RequirePermission(Permissions.WalletCredit).WithMetadata(new RequiresIdempotencyKey())
             .Accepts<WalletMovementRequest>("application/json").Produces<BalanceResponse>().ProducesProblemTypes(ProblemTypes.ReferenceConflict)
             .WithName("creditWallet").WithSummary("Credit a wallet")
@@ -45,6 +54,47 @@ public static class WalletEndpoints
 
         context.Response.Headers.ETag = EntityTags.Of(wallet.Version);
         return TypedResults.Json(new WalletResponse(wallet.UserId, wallet.Balance, wallet.Currency, wallet.Version), ApiJson.Context.WalletResponse);
+    }
+
+    private static async Task<IResult> ListEntriesAsync(string userId, HttpContext context, ClaimsPrincipal user, IWalletEntryQueries queries, CancellationToken cancellationToken)
+    {
+        if (!FieldErrors.IsIdentifier(userId) || !user.MayAccess(userId, Permissions.WalletRead, Permissions.WalletReadOwn))
+        {
+            return Problem.NotFound(context, $"No wallet for {userId}.");
+        }
+
+        var query = context.Request.Query;
+        var errors = new FieldErrors();
+        var limit = ListQuery.Limit(query, errors);
+        WalletEntryPosition? after = null;
+        if (query.TryGetValue("cursor", out var cursor))
+        {
+            if (ListCursor.TryDecode(cursor, ApiJson.Context.WalletEntryCursor, out var position) && FieldErrors.IsIdentifier(position!.Reference))
+            {
+                after = new WalletEntryPosition(new DateTimeOffset(DateTime.SpecifyKind(position.CreatedAt, DateTimeKind.Utc)), position.Reference);
+            }
+            else
+            {
+                errors.Add("cursor", "Not a cursor of this list.");
+            }
+        }
+
+        if (errors.Any)
+        {
+            return Problem.Validation(context, errors.ToDictionary());
+        }
+
+        var page = await queries.ListAsync(new WalletEntryListRequest(userId, limit, after), cancellationToken);
+
+        // A wallet exists from its first credit on, so a first page without movements means there is none.
+        if (after is null && page.Items.Count == 0)
+        {
+            return Problem.NotFound(context, $"No wallet for {userId}.");
+        }
+
+        var next = page.Next is { } n ? ListCursor.Encode(new WalletEntryCursor(n.At.UtcDateTime, n.Reference), ApiJson.Context.WalletEntryCursor) : null;
+        var items = page.Items.Select(e => new WalletEntryItem(e.Reference, e.Amount, e.BalanceAfter, e.At.UtcDateTime)).ToList();
+        return TypedResults.Json(new ListResponse<WalletEntryItem>(items, next), ApiJson.Context.ListResponseWalletEntryItem);
     }
 
     private static Task<IResult> CreditAsync(string userId, HttpContext context, IGrainFactory grains)
