@@ -88,4 +88,20 @@ public sealed class WalletTests(ApiCluster api)
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetJsonAsync($"/api/v1/wallets/{user}/entries")).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetJsonAsync($"/api/v1/wallets/{user}/entries?cursor=nonsense")).Status);
     }
+
+    [Fact]
+    public async Task A_credit_past_the_balance_limit_is_refused_not_mistaken_for_insufficient_funds()
+    {
+        const long limit = 1_000_000_000_000_000;
+        var user = Seed.UniqueId("w");
+        await Seed.CreditAsync(api.A, user, limit);
+        using var admin = api.B.ClientFor(Seed.Admin);
+
+        var over = await admin.PostJsonAsync($"/api/v1/wallets/{user}/credits", Json.Of(new { amount = 1, reference = "one-too-many" }), Api.NewKey());
+
+        Assert.Equal(HttpStatusCode.Conflict, over.Status);
+        Assert.Equal("https://errors.example/balance-limit", over.ProblemType);
+        Assert.Equal(limit, await api.ScalarAsync("SELECT balance FROM wallets WHERE user_id = $1", user));
+        Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM wallet_entries WHERE user_id = $1 AND reference = 'one-too-many'", user));
+    }
 }

@@ -35,6 +35,15 @@ public enum WalletMovementStatus
 
     /// <summary>The reference was already used for a different movement (another amount or direction).</summary>
     ReferenceConflict,
+
+    /// <summary>The credit would take the balance past <c>WalletLimits.MaxBalance</c>.</summary>
+    BalanceLimitExceeded,
+}
+
+/// <summary>What a wallet may hold, in whole units of its currency: far beyond any real balance, far below overflow.</summary>
+public static class WalletLimits
+{
+    public const long MaxBalance = 1_000_000_000_000_000;
 }
 
 [GenerateSerializer, Immutable, Alias("commerce.WalletMovement")]

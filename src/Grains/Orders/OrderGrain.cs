@@ -71,7 +71,8 @@ public sealed partial class OrderGrain(
                 return refused;
             }
 
-            var items = command.Lines.Select((line, i) => new OrderLine(line.ProductId, reserved[i].ProductName, line.Quantity, reserved[i].UnitPrice, reserved[i].UnitPrice * line.Quantity)).ToList();
+            // Checked: a price set past the API's bounds (directly on the grain) fails the saga rather than wrapping around.
+            var items = command.Lines.Select((line, i) => new OrderLine(line.ProductId, reserved[i].ProductName, line.Quantity, reserved[i].UnitPrice, checked(reserved[i].UnitPrice * line.Quantity))).ToList();
             var subtotal = items.Sum(i => i.LineTotal);
             var discount = 0L;
             if (coupon is not null)

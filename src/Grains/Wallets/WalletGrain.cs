@@ -79,6 +79,12 @@ public sealed class WalletGrain(
             return new WalletMovement(WalletMovementStatus.InsufficientFunds, View);
         }
 
+        // Compared as a difference: the balance and a credit are each at most the limit, so nothing here overflows.
+        if (signedAmount > WalletLimits.MaxBalance - State.Balance)
+        {
+            return new WalletMovement(WalletMovementStatus.BalanceLimitExceeded, View);
+        }
+
         if (!State.Exists)
         {
             State.Exists = true;

@@ -25,6 +25,7 @@ public static class ProblemTypes
     public const string InvalidState = Prefix + "invalid-state";
     public const string InsufficientFunds = Prefix + "insufficient-funds";
     public const string ReferenceConflict = Prefix + "reference-conflict";
+    public const string BalanceLimit = Prefix + "balance-limit";
     public const string PreconditionRequired = Prefix + "precondition-required";
     public const string PreconditionFailed = Prefix + "precondition-failed";
     public const string IdempotencyKeyMissing = Prefix + "idempotency-key-missing";

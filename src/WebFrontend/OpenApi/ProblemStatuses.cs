@@ -25,6 +25,7 @@ public static class ProblemStatuses
         [ProblemTypes.InvalidState] = 409,
         [ProblemTypes.InsufficientFunds] = 409,
         [ProblemTypes.ReferenceConflict] = 409,
+        [ProblemTypes.BalanceLimit] = 409,
         [ProblemTypes.IdempotencyKeyInFlight] = 409,
         [ProblemTypes.PreconditionFailed] = 412,
         [ProblemTypes.PayloadTooLarge] = 413,

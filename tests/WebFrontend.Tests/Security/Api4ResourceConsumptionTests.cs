@@ -28,6 +28,7 @@ public sealed class Api4ResourceConsumptionTests(ApiCluster api)
         { "an order line of 101 units", "customer", "POST", "/api/v1/orders", """{"items":[{"product_id":"{product}","quantity":101}]}""", 400, "validation-failed", "items[0].quantity" },
         { "a product page of 101", "anonymous", "GET", "/api/v1/products?limit=101", null, 400, "validation-failed", "limit" },
         { "an order page of 1,000,000", "customer", "GET", "/api/v1/orders?limit=1000000", null, 400, "validation-failed", "limit" },
+        { "a price over 10^12 đồng, which a full order would overflow", "manager", "POST", "/api/v1/products", """{"id":"{new}","name":"Yacht","price":1000000000001,"stock":1}""", 400, "validation-failed", "price" },
         { "a product name of 201 characters", "manager", "POST", "/api/v1/products", $$"""{"id":"{new}","name":"{{new string('n', 201)}}","price":1,"stock":1}""", 400, "validation-failed", "name" },
         { "a product id of 65 characters", "manager", "POST", "/api/v1/products", $$"""{"id":"{{new string('p', 65)}}","name":"Lamp","price":1,"stock":1}""", 400, "validation-failed", "id" },
         { "a stock adjustment reason of 201 characters", "manager", "POST", "/api/v1/products/{product}/stock-adjustments", $$"""{"delta":1,"reason":"{{new string('r', 201)}}"}""", 400, "validation-failed", "reason" },

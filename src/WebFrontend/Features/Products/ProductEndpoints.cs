@@ -11,7 +11,9 @@ namespace WebFrontend.Features.Products;
 /// <summary>The catalog and its stock: lists and details for everyone, changes for managers.</summary>
 public static class ProductEndpoints
 {
-    private const long MaxPrice = 1_000_000_000_000_000; // whole đồng (VND has no minor unit)
+    // Whole đồng (VND has no minor unit). A full order (50 lines of 100 units) at this price, times VNPay's ×100, still
+    // fits a long with room to spare.
+    private const long MaxPrice = 1_000_000_000_000;
     private const int MaxStock = 10_000_000;
 
     public static void MapProductEndpoints(this RouteGroupBuilder api)

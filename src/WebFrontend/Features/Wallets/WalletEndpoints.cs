@@ -30,10 +30,11 @@ public static class WalletEndpoints
             .WithDescription("Credits and debits, newest first, a page at a time (follow `next_cursor`); amounts in whole đồng, debits "
                 + "negative. A customer sees their own wallet only: another's is a 404, like a missing one.");
         wallets.MapPost("/{userId}/credits", CreditAsync).RequirePermission(Permissions.WalletCredit).WithMetadata(new RequiresIdempotencyKey())
-            .Accepts<WalletMovementRequest>("application/json").Produces<BalanceResponse>().ProducesProblemTypes(ProblemTypes.ReferenceConflict)
+            .Accepts<WalletMovementRequest>("application/json").Produces<BalanceResponse>().ProducesProblemTypes(ProblemTypes.ReferenceConflict, ProblemTypes.BalanceLimit)
             .WithName("creditWallet").WithSummary("Credit a wallet")
             .WithDescription("Adds `amount` (whole đồng) once per `reference`: the same reference and amount again answers the balance without "
-                + "adding twice; the reference with another amount or direction is 409 `reference-conflict`.");
+                + "adding twice; the reference with another amount or direction is 409 `reference-conflict`; a balance past "
+                + "1,000,000,000,000,000 đồng is 409 `balance-limit`.");
         wallets.MapPost("/{userId}/debits", DebitAsync).RequirePermission(Permissions.WalletDebit, Permissions.WalletDebitOwn).WithMetadata(new RequiresIdempotencyKey())
             .Accepts<WalletMovementRequest>("application/json").Produces<BalanceResponse>()
             .ProducesProblemTypes(ProblemTypes.NotFound, ProblemTypes.InsufficientFunds, ProblemTypes.ReferenceConflict)
@@ -134,6 +135,8 @@ public static class WalletEndpoints
                 "The balance does not cover this debit."),
             WalletMovementStatus.ReferenceConflict => Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.ReferenceConflict, "Reference already used.",
                 $"Reference {request.Reference} was already used for a different movement on this wallet."),
+            WalletMovementStatus.BalanceLimitExceeded => Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.BalanceLimit, "Balance limit reached.",
+                $"A wallet holds at most {WalletLimits.MaxBalance} đồng; this credit would take it past that."),
             _ => TypedResults.Json(new BalanceResponse(movement.Wallet!.Balance, movement.Wallet.Version), ApiJson.Context.BalanceResponse),
         };
     }
