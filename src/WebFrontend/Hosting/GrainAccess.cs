@@ -40,7 +40,12 @@ public static class GrainAccess
         builder.UseOrleans(silo =>
         {
             silo.Configure<ReminderOptions>(builder.Configuration.GetSection("Reminders"));
-            silo.UseLocalhostClustering();
+            // Orleans' default ports unless set (as for src/Silo), so that a second embedded front end, a test's or a
+            // load test's, can run beside ./run.sh.
+            var endpoints = builder.Configuration.GetSection("Endpoints");
+            silo.UseLocalhostClustering(
+                endpoints.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
+                endpoints.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT));
             silo.UseInMemoryStorage();
             silo.AddCommerce();
             silo.AddDashboard();
