@@ -6,8 +6,10 @@ namespace Benchmarks.Tests;
 /// <summary>
 /// Every benchmark's --smoke mode: seconds and tiny data through the benchmark's own code path (its processes, its
 /// PostgreSQL, its checks of lost, oversold, durable and falsely dead), which must exit 0 and end with the benchmark's
-/// summary line. One class, so the five run one after another and do not compete for the machine's two cores.
+/// summary line. One collection with the load generator's smoke tests, so they run one after another and do not compete
+/// for the machine's two cores.
 /// </summary>
+[Collection(OneAtATime.Name)]
 public sealed partial class SmokeTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(4);
