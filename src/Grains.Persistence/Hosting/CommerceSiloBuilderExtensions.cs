@@ -78,6 +78,10 @@ public static class CommerceSiloBuilderExtensions
             options.ConnectionString = providers;
         });
         silo.UseSystemTextJsonGrainStorageSerializer();
+        services.AddOptions<CommerceStorageOptions>().BindConfiguration(CommerceStorageOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommerceStorageOptions>, CommerceStorageOptionsValidator>());
+        services.TryAddSingleton<StorageWriteMetrics>();
+        services.TryAddSingleton<SharedTransactionWriter>();
         services.TryAddSingleton<IGrainStateStore<ProductState>, ProductStateStore>();
         services.TryAddSingleton<IGrainStateStore<OrderState>, OrderStateStore>();
         services.TryAddSingleton<IGrainStateStore<PaymentState>, PaymentStateStore>();

@@ -4,20 +4,19 @@ using Npgsql;
 namespace Grains.Persistence.Storage;
 
 /// <summary>
-/// How every typed store writes: one transaction holding a batch whose first guarded statement is the grain's main row,
-/// conditional on its ETag, followed by the child rows that changed. If the guarded row was not written, the
-/// transaction rolls back and the write fails as inconsistent. Two round trips (Npgsql sends the BEGIN with the batch;
-/// then the commit) whatever the number of rows.
+/// How every typed store writes: a batch whose first guarded statement is the grain's main row, conditional on its
+/// ETag, followed by the child rows that changed, in one transaction (<see cref="SharedTransactionWriter"/>). If the
+/// guarded row was not written, nothing is and the write fails as inconsistent.
 /// </summary>
 internal static class GuardedWrite
 {
     /// <summary>
-    /// Runs <paramref name="commands"/> in one transaction and commits only if <paramref name="guarded"/> (one of them)
-    /// wrote its row; returns the new ETag. <paramref name="currentEtagSql"/> reads the stored ETag (key as $1) to
-    /// report a conflict.
+    /// Runs <paramref name="commands"/> in one transaction (perhaps shared with other grains' writes) and commits them
+    /// only if <paramref name="guarded"/> (one of them) wrote its row; returns the new ETag. <paramref name="currentEtagSql"/>
+    /// reads the stored ETag (key as $1) to report a conflict.
     /// </summary>
     public static async Task<long> ExecuteAsync(
-        NpgsqlDataSource dataSource,
+        SharedTransactionWriter writer,
         string table,
         string grainKey,
         long? expectedEtag,
@@ -26,35 +25,12 @@ internal static class GuardedWrite
         string currentEtagSql,
         CancellationToken cancellationToken)
     {
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
-        await using (var batch = new NpgsqlBatch(connection, transaction))
+        if (await writer.WriteAsync(commands, guarded, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var command in commands)
-            {
-                batch.BatchCommands.Add(command);
-            }
-
-            try
-            {
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException) when (guarded.RecordsAffected == 0)
-            {
-                // The guarded row was not written (another writer's ETag), so a later statement broke on the winner's
-                // rows (a duplicate key, a deleted parent): a lost race like any other, not a fault.
-            }
-
-            if (guarded.RecordsAffected == 1)
-            {
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return (expectedEtag ?? 0) + 1;
-            }
-
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return (expectedEtag ?? 0) + 1;
         }
 
-        throw await ConflictAsync(dataSource, table, grainKey, expectedEtag, currentEtagSql, [grainKey]).ConfigureAwait(false);
+        throw await ConflictAsync(writer.DataSource, table, grainKey, expectedEtag, currentEtagSql, [grainKey]).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the grain's main row (child rows cascade) if its ETag still matches.</summary>

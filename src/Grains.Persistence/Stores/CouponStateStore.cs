@@ -10,7 +10,7 @@ namespace Grains.Persistence.Stores;
 /// each statement that adds or removes a use row moves <c>coupons.uses</c> by the rows it really changed, so the
 /// table's CHECK against the usage limit fails any write that would take one use too many.
 /// </summary>
-internal sealed class CouponStateStore(NpgsqlDataSource dataSource) : IGrainStateStore<CouponState>
+internal sealed class CouponStateStore(NpgsqlDataSource dataSource, SharedTransactionWriter writer) : IGrainStateStore<CouponState>
 {
     public Task<StoredState<CouponState>?> ReadAsync(string grainKey, CancellationToken cancellationToken)
         => GuardedRead.ReadAsync(
@@ -63,7 +63,7 @@ internal sealed class CouponStateStore(NpgsqlDataSource dataSource) : IGrainStat
             });
         }
 
-        return GuardedWrite.ExecuteAsync(dataSource, "coupons", code, expectedEtag, guarded, commands, "SELECT etag FROM coupons WHERE code = $1", cancellationToken);
+        return GuardedWrite.ExecuteAsync(writer, "coupons", code, expectedEtag, guarded, commands, "SELECT etag FROM coupons WHERE code = $1", cancellationToken);
     }
 
     public Task ClearAsync(string grainKey, long expectedEtag, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ namespace Grains.Persistence.Stores;
 /// An idempotency key in <c>idempotency_keys</c>, one row per (user, key): the unique constraint that backs the
 /// API's idempotency, whatever the activations.
 /// </summary>
-internal sealed class IdempotencyStateStore(NpgsqlDataSource dataSource) : IGrainStateStore<IdempotencyState>
+internal sealed class IdempotencyStateStore(NpgsqlDataSource dataSource, SharedTransactionWriter writer) : IGrainStateStore<IdempotencyState>
 {
     private const string KeyCondition = "user_id = $1 AND idempotency_key = $2";
 
@@ -38,33 +38,28 @@ internal sealed class IdempotencyStateStore(NpgsqlDataSource dataSource) : IGrai
         return new StoredState<IdempotencyState>(state, reader.GetInt64(5));
     }
 
-    public async Task<long> WriteAsync(string grainKey, IdempotencyState state, long? expectedEtag, CancellationToken cancellationToken)
+    public Task<long> WriteAsync(string grainKey, IdempotencyState state, long? expectedEtag, CancellationToken cancellationToken)
     {
         var (userId, idempotencyKey) = IdempotencyKeys.Split(grainKey);
         var response = state.Response is { } stored ? JsonSerializer.Serialize(stored, StoredResponseJson.Default.StoredResponse) : null;
         var completedAt = state.Completed ? state.CompletedAt : (DateTimeOffset?)null;
-        await using (var command = expectedEtag is null
-            ? dataSource.CreateCommand(
-                "INSERT INTO idempotency_keys (user_id, idempotency_key, fingerprint, completed, started_at, completed_at, response, etag) VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT DO NOTHING")
-            : dataSource.CreateCommand(
-                $"UPDATE idempotency_keys SET fingerprint = $3, completed = $4, started_at = $5, completed_at = $6, response = $7, etag = etag + 1 WHERE {KeyCondition} AND etag = $8"))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = userId });
-            command.Parameters.Add(new NpgsqlParameter { Value = idempotencyKey });
-            command.Parameters.Add(new NpgsqlParameter { Value = state.Fingerprint ?? "" });
-            command.Parameters.Add(new NpgsqlParameter { Value = state.Completed });
-            command.Parameters.Add(new NpgsqlParameter { Value = state.StartedAt });
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)completedAt ?? DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)response ?? DBNull.Value });
-            if (expectedEtag is { } etag)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = etag });
-            }
+        var guarded = expectedEtag is null
+            ? GuardedWrite.Command(
+                "INSERT INTO idempotency_keys (user_id, idempotency_key, fingerprint, completed, started_at, completed_at, response, etag) VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT DO NOTHING",
+                userId, idempotencyKey, state.Fingerprint ?? "", state.Completed, state.StartedAt, completedAt, response)
+            : GuardedWrite.Command(
+                $"UPDATE idempotency_keys SET fingerprint = $3, completed = $4, started_at = $5, completed_at = $6, response = $7, etag = etag + 1 WHERE {KeyCondition} AND etag = $8",
+                userId, idempotencyKey, state.Fingerprint ?? "", state.Completed, state.StartedAt, completedAt, response, expectedEtag.Value);
+        guarded.Parameters[5].NpgsqlDbType = NpgsqlDbType.TimestampTz;
+        guarded.Parameters[6].NpgsqlDbType = NpgsqlDbType.Jsonb;
+        return WriteGuardedAsync(grainKey, userId, idempotencyKey, expectedEtag, guarded, cancellationToken);
+    }
 
-            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
-            {
-                return (expectedEtag ?? 0) + 1;
-            }
+    private async Task<long> WriteGuardedAsync(string grainKey, string userId, string idempotencyKey, long? expectedEtag, NpgsqlBatchCommand guarded, CancellationToken cancellationToken)
+    {
+        if (await writer.WriteAsync([guarded], guarded, cancellationToken).ConfigureAwait(false))
+        {
+            return (expectedEtag ?? 0) + 1;
         }
 
         throw await ConflictAsync(grainKey, userId, idempotencyKey, expectedEtag).ConfigureAwait(false);

@@ -9,7 +9,7 @@ namespace Grains.Persistence.Stores;
 /// customer (or refreshes its name), the order row and every item in one transaction; later writes change the order
 /// row only (items never change once placed). Events the order raised go to <c>outbox</c> in the same transaction.
 /// </summary>
-internal sealed class OrderStateStore(NpgsqlDataSource dataSource) : IGrainStateStore<OrderState>
+internal sealed class OrderStateStore(NpgsqlDataSource dataSource, SharedTransactionWriter writer) : IGrainStateStore<OrderState>
 {
     private const string SelectOrder = """
         SELECT o.customer_id, c.name, o.status, o.subtotal, o.discount, o.total, o.currency, o.coupon_code,
@@ -97,7 +97,7 @@ internal sealed class OrderStateStore(NpgsqlDataSource dataSource) : IGrainState
 
         OutboxWrites.AddTo(commands, state.RaisedEvents);
 
-        return GuardedWrite.ExecuteAsync(dataSource, "orders", id, expectedEtag, guarded, commands, "SELECT etag FROM orders WHERE id = $1", cancellationToken);
+        return GuardedWrite.ExecuteAsync(writer, "orders", id, expectedEtag, guarded, commands, "SELECT etag FROM orders WHERE id = $1", cancellationToken);
     }
 
     public Task ClearAsync(string grainKey, long expectedEtag, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace Grains.Persistence.Stores;
 /// A payment in <c>payments</c>, its reports in <c>payment_events</c>. A write updates the payment row and inserts
 /// the reports received since the last write and the outbox events raised, in one transaction.
 /// </summary>
-internal sealed class PaymentStateStore(NpgsqlDataSource dataSource) : IGrainStateStore<PaymentState>
+internal sealed class PaymentStateStore(NpgsqlDataSource dataSource, SharedTransactionWriter writer) : IGrainStateStore<PaymentState>
 {
     private const string SelectPayment = """
         SELECT order_id, status, amount, currency, order_info, pay_url, gateway_created_at, created_at, expires_at, updated_at,
@@ -88,7 +88,7 @@ internal sealed class PaymentStateStore(NpgsqlDataSource dataSource) : IGrainSta
         }
 
         OutboxWrites.AddTo(commands, state.RaisedEvents);
-        return GuardedWrite.ExecuteAsync(dataSource, "payments", id, expectedEtag, guarded, commands, "SELECT etag FROM payments WHERE id = $1", cancellationToken);
+        return GuardedWrite.ExecuteAsync(writer, "payments", id, expectedEtag, guarded, commands, "SELECT etag FROM payments WHERE id = $1", cancellationToken);
     }
 
     public Task ClearAsync(string grainKey, long expectedEtag, CancellationToken cancellationToken)

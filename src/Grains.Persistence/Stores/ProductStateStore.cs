@@ -12,7 +12,7 @@ namespace Grains.Persistence.Stores;
 /// a read loads only those still within <see cref="CommerceOptions.SaleMemory"/>, so a best seller loads its open
 /// holds and its recent sales, not its history.
 /// </summary>
-internal sealed class ProductStateStore(NpgsqlDataSource dataSource, IOptions<CommerceOptions> options, TimeProvider time) : IGrainStateStore<ProductState>
+internal sealed class ProductStateStore(NpgsqlDataSource dataSource, SharedTransactionWriter writer, IOptions<CommerceOptions> options, TimeProvider time) : IGrainStateStore<ProductState>
 {
     public Task<StoredState<ProductState>?> ReadAsync(string grainKey, CancellationToken cancellationToken)
         => GuardedRead.ReadAsync(
@@ -69,7 +69,7 @@ internal sealed class ProductStateStore(NpgsqlDataSource dataSource, IOptions<Co
             });
         }
 
-        return GuardedWrite.ExecuteAsync(dataSource, "products", id, expectedEtag, guarded, commands, "SELECT etag FROM products WHERE id = $1", cancellationToken);
+        return GuardedWrite.ExecuteAsync(writer, "products", id, expectedEtag, guarded, commands, "SELECT etag FROM products WHERE id = $1", cancellationToken);
     }
 
     public Task ClearAsync(string grainKey, long expectedEtag, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ namespace Grains.Persistence.Stores;
 /// loads the movements of the dedupe window only (<see cref="Grains.CommerceOptions.WalletDedupeWindow"/>), and
 /// whether older ones exist, which the wallet then looks up one reference at a time.
 /// </summary>
-internal sealed class WalletStateStore(NpgsqlDataSource dataSource, IOptions<CommerceOptions> options, TimeProvider time) : IGrainStateStore<WalletState>, IWalletReferences
+internal sealed class WalletStateStore(NpgsqlDataSource dataSource, SharedTransactionWriter writer, IOptions<CommerceOptions> options, TimeProvider time) : IGrainStateStore<WalletState>, IWalletReferences
 {
     public Task<StoredState<WalletState>?> ReadAsync(string grainKey, CancellationToken cancellationToken)
     {
@@ -68,7 +68,7 @@ internal sealed class WalletStateStore(NpgsqlDataSource dataSource, IOptions<Com
                 userId, reference, entry.Amount, entry.BalanceAfter, entry.At));
         }
 
-        return GuardedWrite.ExecuteAsync(dataSource, "wallets", userId, expectedEtag, guarded, commands, "SELECT etag FROM wallets WHERE user_id = $1", cancellationToken);
+        return GuardedWrite.ExecuteAsync(writer, "wallets", userId, expectedEtag, guarded, commands, "SELECT etag FROM wallets WHERE user_id = $1", cancellationToken);
     }
 
     public Task ClearAsync(string grainKey, long expectedEtag, CancellationToken cancellationToken)
