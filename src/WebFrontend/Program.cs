@@ -12,6 +12,7 @@ using WebFrontend.Hosting;
 using WebFrontend.Http;
 using WebFrontend.Idempotency;
 using WebFrontend.OpenApi;
+using WebFrontend.RateLimiting;
 
 // The HTTP front end. Without a database it hosts one silo in process on in-memory storage (the README's run
 // command); with ConnectionStrings__Postgres it is a client of the silo cluster on that database.
@@ -31,6 +32,7 @@ builder.Services.AddExceptionHandler<GrainExceptionHandler>();
 builder.Services.AddBearerAuthentication();
 builder.Services.AddTrustedProxies();
 builder.Services.AddServerLimits();
+builder.Services.AddClientRateLimits();
 builder.Services.AddDashboardAccess();
 builder.Services.AddCommerceOpenApi();
 builder.AddPaymentGatewaySettings();
@@ -49,6 +51,9 @@ app.UseMiddleware<RequestIdMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+
+// After authentication (budgets are per user), before everything that costs: authorization, bodies, idempotency, grains.
+app.UseRateLimiter();
 app.UseAuthorization();
 app.UseMiddleware<DeclaredBodySizeMiddleware>();
 app.UseAntiforgery();

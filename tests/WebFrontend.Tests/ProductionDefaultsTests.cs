@@ -61,6 +61,13 @@ public sealed class ProductionDefaultsTests
         { "Production", "ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33", "ForwardedHeaders:KnownNetworks" },
         { "Production", "ForwardedHeaders:ForwardLimit", "0", "ForwardedHeaders:ForwardLimit" },
         { "Development", "ClusterTls:CertificatePath", "/nonexistent/cluster.pfx", "ClusterTls:CertificatePath" },
+        { "Production", "RateLimits:Orders:TokensPerPeriod", "0", "RateLimits:Orders:TokensPerPeriod" },
+        { "Production", "RateLimits:Orders:Period", "00:00:00", "RateLimits:Orders:Period" },
+        { "Production", "RateLimits:Writes:Period", "-00:00:01", "RateLimits:Writes:Period" },
+        { "Production", "RateLimits:Writes:Burst", "-1", "RateLimits:Writes:Burst" },
+        { "Production", "RateLimits:OrderConcurrency:PermitLimit", "0", "RateLimits:OrderConcurrency:PermitLimit" },
+        { "Production", "RateLimits:OrderConcurrency:QueueLimit", "-1", "RateLimits:OrderConcurrency:QueueLimit" },
+        { "Production", "RateLimits:OrderConcurrency:RetryAfter", "00:00:00", "RateLimits:OrderConcurrency:RetryAfter" },
         { "Production", "ClusterTls:KeyPath", "/etc/commerce/cluster.key", "ClusterTls:CertificatePath" },
     };
 

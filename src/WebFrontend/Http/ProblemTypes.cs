@@ -27,6 +27,7 @@ public static class ProblemTypes
     public const string ReferenceConflict = Prefix + "reference-conflict";
     public const string BalanceLimit = Prefix + "balance-limit";
     public const string PreconditionRequired = Prefix + "precondition-required";
+    public const string RateLimited = Prefix + "rate-limited";
     public const string PreconditionFailed = Prefix + "precondition-failed";
     public const string IdempotencyKeyMissing = Prefix + "idempotency-key-missing";
     public const string IdempotencyKeyInvalid = Prefix + "idempotency-key-invalid";
@@ -35,6 +36,7 @@ public static class ProblemTypes
     public const string GatewayUnavailable = Prefix + "gateway-unavailable";
     public const string InvalidSignature = Prefix + "invalid-signature";
     public const string ServiceUnavailable = Prefix + "service-unavailable";
+    public const string Overloaded = Prefix + "overloaded";
     public const string InternalError = Prefix + "internal-error";
 
     /// <summary>The type for a status the framework produced by itself (routing, unexpected exceptions).</summary>
@@ -47,6 +49,7 @@ public static class ProblemTypes
         405 => MethodNotAllowed,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,
+        429 => RateLimited,
         503 => ServiceUnavailable,
         _ => InternalError,
     };

@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.OpenApi;
 using WebFrontend.Hosting;
 using WebFrontend.Http;
 using WebFrontend.Idempotency;
+using WebFrontend.RateLimiting;
 
 namespace WebFrontend.OpenApi;
 
@@ -15,6 +17,10 @@ namespace WebFrontend.OpenApi;
 /// </summary>
 public sealed class OperationTransformer : IOpenApiOperationTransformer
 {
+    /// <summary>The problems answered with <c>Retry-After</c>.</summary>
+    private static readonly HashSet<string> s_retryAfterTypes =
+        [ProblemTypes.ServiceUnavailable, ProblemTypes.GatewayUnavailable, ProblemTypes.IdempotencyKeyInFlight, ProblemTypes.RateLimited, ProblemTypes.Overloaded];
+
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
@@ -89,6 +95,17 @@ public sealed class OperationTransformer : IOpenApiOperationTransformer
             Add(ProblemTypes.ServiceUnavailable);
         }
 
+        var rateLimiting = metadata.OfType<EnableRateLimitingAttribute>().LastOrDefault();
+        if (ClientRateLimits.BudgetOf(context.Description.HttpMethod ?? HttpMethods.Get, rateLimiting) != RateLimitBudget.None)
+        {
+            Add(ProblemTypes.RateLimited);
+        }
+
+        if (rateLimiting?.PolicyName == OrderPlacementConcurrency.PolicyName)
+        {
+            Add(ProblemTypes.Overloaded);
+        }
+
         Add(ProblemTypes.InternalError);
         if (operation.Parameters.Count == 0)
         {
@@ -132,7 +149,7 @@ public sealed class OperationTransformer : IOpenApiOperationTransformer
                 [ProblemSchema.MediaType] = new() { Schema = new OpenApiSchemaReference(ProblemSchema.Id, document) },
             },
         };
-        if (status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status409Conflict && types.Any(t => t is ProblemTypes.ServiceUnavailable or ProblemTypes.GatewayUnavailable or ProblemTypes.IdempotencyKeyInFlight))
+        if (types.Any(s_retryAfterTypes.Contains))
         {
             response.Headers = new Dictionary<string, IOpenApiHeader>
             {

@@ -33,9 +33,11 @@ public static class ProblemStatuses
         [ProblemTypes.IdempotencyKeyReused] = 422,
         [ProblemTypes.CouponInvalid] = 422,
         [ProblemTypes.PreconditionRequired] = 428,
+        [ProblemTypes.RateLimited] = 429,
         [ProblemTypes.InternalError] = 500,
         [ProblemTypes.ServiceUnavailable] = 503,
         [ProblemTypes.GatewayUnavailable] = 503,
+        [ProblemTypes.Overloaded] = 503,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static int Of(string type)

@@ -93,6 +93,16 @@ public sealed class FrontEnd : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("VnPay:TmnCode", TestPayments.TmnCode);
         builder.UseSetting("VnPay:HashSecret", TestPayments.HashSecret);
+
+        // The stress tests are far over any honest client's rate (one wallet debited 1,000 times at once, one customer
+        // placing 101 orders, one manager seeding every test's products): the per-client budgets are out of their way
+        // here. RateLimitTests sets small ones; the order concurrency keeps its default.
+        foreach (var budget in new[] { "Orders", "Writes" })
+        {
+            builder.UseSetting($"RateLimits:{budget}:TokensPerPeriod", "100000");
+            builder.UseSetting($"RateLimits:{budget}:Burst", "100000");
+        }
+
         foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

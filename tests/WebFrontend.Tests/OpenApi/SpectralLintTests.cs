@@ -65,8 +65,15 @@ public sealed class SpectralLintTests(ApiCluster api)
         Assert.True(problems.Count == 0, string.Join('\n', problems));
         var placeOrder = operations.Single(o => o.Name == "POST /api/v1/orders").Operation;
         Assert.Equal("placeOrder", placeOrder["operationId"]!.GetValue<string>());
-        Assert.Equal(["201", "400", "401", "403", "404", "409", "413", "415", "422", "500", "503"], placeOrder["responses"]!.AsObject().Select(r => r.Key));
+        Assert.Equal(["201", "400", "401", "403", "404", "409", "413", "415", "422", "429", "500", "503"], placeOrder["responses"]!.AsObject().Select(r => r.Key));
         Assert.Equal("Unprocessable Entity: a problem of type `coupon-invalid`, `idempotency-key-reused`.", placeOrder["responses"]!["422"]!["description"]!.GetValue<string>());
+        Assert.Equal("Too Many Requests: a problem of type `rate-limited`.", placeOrder["responses"]!["429"]!["description"]!.GetValue<string>());
+        Assert.Equal("Service Unavailable: a problem of type `gateway-unavailable`, `service-unavailable`, `overloaded`.", placeOrder["responses"]!["503"]!["description"]!.GetValue<string>());
+        Assert.All(new[] { "429", "503" }, status => Assert.NotNull(placeOrder["responses"]![status]!["headers"]?["Retry-After"]));
+
+        // Other writes spend from their own budget; reads from none.
+        Assert.NotNull(operations.Single(o => o.Name == "POST /api/v1/wallets/{userId}/debits").Operation["responses"]!["429"]);
+        Assert.Null(operations.Single(o => o.Name == "GET /api/v1/products/{id}").Operation["responses"]!["429"]);
         Assert.Equal("Idempotency-Key", placeOrder["parameters"]!.AsArray().Single()!["name"]!.GetValue<string>());
         Assert.Equal("bearer", placeOrder["security"]!.AsArray().Single()!.AsObject().Single().Key);
     }

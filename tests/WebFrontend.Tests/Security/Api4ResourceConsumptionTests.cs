@@ -9,8 +9,8 @@ namespace WebFrontend.Tests.Security;
 /// OWASP API4:2023, unrestricted resource consumption: every input that costs the server memory or work has a bound,
 /// and going over it is refused before anything is read from or written to the cluster. Bodies (64 KiB in the tests,
 /// Frontend:MaxRequestBodyBytes, enforced by Kestrel too), JSON depth (16), lines per order (50) and units per line
-/// (100), list pages (100), and every string the API stores or searches. Rate limiting is the edge proxy's job
-/// (docs/security.md).
+/// (100), list pages (100), and every string the API stores or searches. Rate limits per client and on the order path:
+/// RateLimitTests.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class Api4ResourceConsumptionTests(ApiCluster api)

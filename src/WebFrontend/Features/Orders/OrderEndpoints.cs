@@ -7,6 +7,7 @@ using WebFrontend.Auth;
 using WebFrontend.Http;
 using WebFrontend.OpenApi;
 using WebFrontend.Idempotency;
+using WebFrontend.RateLimiting;
 
 namespace WebFrontend.Features.Orders;
 
@@ -20,6 +21,7 @@ public static class OrderEndpoints
     {
         var orders = api.MapGroup("/orders").WithTags("Orders");
         orders.MapPost("/", PlaceAsync).RequirePermission(Permissions.OrderCreate).WithMetadata(new RequiresIdempotencyKey())
+            .RequireRateLimiting(OrderPlacementConcurrency.PolicyName)
             .Accepts<CreateOrderRequest>("application/json").Produces<OrderResponse>(StatusCodes.Status201Created)
             .ProducesProblemTypes(ProblemTypes.ProductNotFound, ProblemTypes.OutOfStock, ProblemTypes.CouponInvalid, ProblemTypes.GatewayUnavailable)
             .WithName("placeOrder").WithSummary("Place an order")
