@@ -63,6 +63,7 @@ if (app.Configuration.IsClusterClient())
     app.UseMiddleware<ClusterGateMiddleware>();
 }
 
+app.UseMiddleware<SaleAdmissionMiddleware>();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapOpenApi();

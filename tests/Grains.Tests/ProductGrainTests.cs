@@ -53,8 +53,8 @@ public sealed class ProductGrainTests : IAsyncLifetime
     {
         await Product("sku-4").Create(new NewProduct("Pen", 5, 10));
 
-        var first = await Product("sku-4").Reserve("order-1", 3, HoldUntil);
-        var retried = await Product("sku-4").Reserve("order-1", 3, HoldUntil);
+        var first = await Product("sku-4").Reserve("order-1", 3, HoldUntil, "buyer");
+        var retried = await Product("sku-4").Reserve("order-1", 3, HoldUntil, "buyer");
         Assert.Equal(ReservationStatus.Reserved, first.Status);
         Assert.Equal(ReservationStatus.AlreadyReserved, retried.Status);
         Assert.Equal(7, (await Product("sku-4").Get())!.StockAvailable);
@@ -69,7 +69,7 @@ public sealed class ProductGrainTests : IAsyncLifetime
     {
         await Product("sku-5").Create(new NewProduct("Flash sale", 1, 1));
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i => Task.Run(() => Product("sku-5").Reserve($"order-{i}", 1, HoldUntil))));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 1_000).Select(i => Task.Run(() => Product("sku-5").Reserve($"order-{i}", 1, HoldUntil, "buyer"))));
 
         Assert.Single(outcomes, o => o.Status == ReservationStatus.Reserved);
         Assert.Equal(999, outcomes.Count(o => o.Status == ReservationStatus.OutOfStock));
@@ -81,8 +81,8 @@ public sealed class ProductGrainTests : IAsyncLifetime
     {
         await Product("sku-6").Create(new NewProduct("Cup", 3, 10));
         var holdUntil = _commerce.Time.GetUtcNow().AddSeconds(30);
-        await Product("sku-6").Reserve("abandoned", 2, holdUntil);
-        await Product("sku-6").Reserve("paid", 3, holdUntil);
+        await Product("sku-6").Reserve("abandoned", 2, holdUntil, "buyer");
+        await Product("sku-6").Reserve("paid", 3, holdUntil, "buyer");
         Assert.Equal(new SaleOutcome(SaleStatus.Sold, 5), await Product("sku-6").Commit(new SellUnits("paid", 3, 3)));
 
         var product = Product("sku-6").GetGrainId();
@@ -98,8 +98,8 @@ public sealed class ProductGrainTests : IAsyncLifetime
     public async Task A_sale_whose_hold_is_gone_takes_the_units_again_if_there_are_enough_and_once()
     {
         await Product("sku-8").Create(new NewProduct("Lamp", 40, 5));
-        await Product("sku-8").Reserve("late", 2, HoldUntil);
-        await Product("sku-8").Reserve("too-late", 2, HoldUntil);
+        await Product("sku-8").Reserve("late", 2, HoldUntil, "buyer");
+        await Product("sku-8").Reserve("too-late", 2, HoldUntil, "buyer");
         await Product("sku-8").Release("late");
         await Product("sku-8").Release("too-late");
         await Product("sku-8").AdjustStock(-2, "sold in the shop");
@@ -122,7 +122,7 @@ public sealed class ProductGrainTests : IAsyncLifetime
     {
         await Product("sku-7").Create(new NewProduct("Cap", 3, 3));
 
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => Product("sku-7").Reserve(orderId, quantity, HoldUntil));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Product("sku-7").Reserve(orderId, quantity, HoldUntil, "buyer"));
 
         Assert.Equal(3, (await Product("sku-7").Get())!.StockAvailable);
     }

@@ -112,6 +112,15 @@ public enum PlacementStatus
 
     /// <summary>The payment gateway is failing (its circuit is open): nothing was reserved; try again after <see cref="OrderPlacement.RetryAfter"/>.</summary>
     GatewayUnavailable,
+
+    /// <summary>A product's flash sale has not started (<see cref="OrderPlacement.ProductIds"/>): nothing was held; <see cref="OrderPlacement.RetryAfter"/> is until it starts.</summary>
+    SaleNotStarted,
+
+    /// <summary>A product's flash sale is over (<see cref="OrderPlacement.ProductIds"/>): nothing was held.</summary>
+    SaleEnded,
+
+    /// <summary>The customer already has as many units of a sale product as it allows each buyer (<see cref="OrderPlacement.ProductIds"/>).</summary>
+    PurchaseLimitReached,
 }
 
 /// <summary>

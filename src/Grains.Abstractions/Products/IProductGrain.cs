@@ -25,9 +25,29 @@ public interface IProductGrain : IGrainWithStringKey
     [Alias("adjust-stock")]
     Task<ProductWrite> AdjustStock(int delta, string reason);
 
-    /// <summary>Holds units for an order until <paramref name="holdUntil"/>. Retrying with the same order id holds nothing more.</summary>
+    /// <summary>
+    /// Puts the product on a flash sale (or changes its sale) if it is still at <paramref name="expectedVersion"/>:
+    /// its available units become the sale's stock. What each buyer holds or bought in the sale so far still counts.
+    /// </summary>
+    [Alias("set-sale")]
+    Task<ProductWrite> SetSale(FlashSale sale, long expectedVersion);
+
+    /// <summary>
+    /// Holds units for <paramref name="buyerId"/>'s order until <paramref name="holdUntil"/>. Retrying with the same
+    /// order id holds nothing more. On a flash sale the hold is refused outside its window and past the buyer's limit.
+    /// </summary>
     [Alias("reserve")]
-    Task<ReservationOutcome> Reserve(string orderId, int quantity, DateTimeOffset holdUntil);
+    Task<ReservationOutcome> Reserve(string orderId, int quantity, DateTimeOffset holdUntil, string buyerId);
+
+    /// <summary>
+    /// Whether a product on a flash sale would refuse the order now, decided from memory without holding or writing
+    /// anything, so that a sold-out sale turns buyers away without a database access. A refusal is
+    /// <see cref="Reserve"/>'s; anything else answers <see cref="ReservationStatus.Reserved"/> ("not refused": another
+    /// buyer may still take the last units first), as does a product not on a sale and an order the product already
+    /// holds or sold (a retry).
+    /// </summary>
+    [Alias("admit")]
+    Task<ReservationOutcome> Admit(string orderId, int quantity, string buyerId);
 
     /// <summary>
     /// The order will not be sold: its held units go back on sale, and so do units it took by a sale it then could not
@@ -51,6 +71,17 @@ public sealed record NewProduct([property: Id(0)] string Name, [property: Id(1)]
 [GenerateSerializer, Immutable, Alias("commerce.ProductChanges")]
 public sealed record ProductChanges([property: Id(0)] string Name, [property: Id(1)] long Price);
 
+/// <summary>
+/// A flash sale: units are held only from <see cref="StartsAt"/> until <see cref="EndsAt"/>, at most
+/// <see cref="PerBuyerLimit"/> per buyer (held or bought), out of <see cref="Stock"/> units.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("commerce.FlashSale")]
+public sealed record FlashSale(
+    [property: Id(0)] DateTimeOffset StartsAt,
+    [property: Id(1)] DateTimeOffset EndsAt,
+    [property: Id(2)] int PerBuyerLimit,
+    [property: Id(3)] int Stock);
+
 /// <summary>A product as the API shows it. <see cref="Version"/> changes with every change, stock included.</summary>
 [GenerateSerializer, Immutable, Alias("commerce.ProductDetails")]
 public sealed record ProductDetails(
@@ -60,7 +91,8 @@ public sealed record ProductDetails(
     [property: Id(3)] int StockAvailable,
     [property: Id(4)] long Version,
     [property: Id(5)] DateTimeOffset CreatedAt,
-    [property: Id(6)] DateTimeOffset UpdatedAt);
+    [property: Id(6)] DateTimeOffset UpdatedAt,
+    [property: Id(7)] FlashSale? Sale = null);
 
 [GenerateSerializer, Alias("commerce.ProductWriteStatus")]
 public enum ProductWriteStatus
@@ -78,7 +110,11 @@ public sealed record ProductWrite([property: Id(0)] ProductWriteStatus Status, [
 
 /// <summary>An order's line to sell: what the order was priced at, in case its hold is gone and must be taken again.</summary>
 [GenerateSerializer, Immutable, Alias("commerce.SellUnits")]
-public sealed record SellUnits([property: Id(0)] string OrderId, [property: Id(1)] int Quantity, [property: Id(2)] long UnitPrice);
+public sealed record SellUnits(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] int Quantity,
+    [property: Id(2)] long UnitPrice,
+    [property: Id(3)] string? BuyerId = null);
 
 [GenerateSerializer, Alias("commerce.SaleStatus")]
 public enum SaleStatus
@@ -96,6 +132,9 @@ public enum SaleStatus
     OutOfStock,
 
     ProductNotFound,
+
+    /// <summary>The hold was gone and taking the units again would put the buyer over the sale's limit: nothing was sold.</summary>
+    PurchaseLimitReached,
 }
 
 [GenerateSerializer, Immutable, Alias("commerce.SaleOutcome")]
@@ -111,6 +150,15 @@ public enum ReservationStatus
     AlreadyReserved,
     OutOfStock,
     ProductNotFound,
+
+    /// <summary>The product's flash sale has not started: see <see cref="ReservationOutcome.SaleStartsAt"/>.</summary>
+    SaleNotStarted,
+
+    /// <summary>The product's flash sale is over; its units are no longer sold.</summary>
+    SaleEnded,
+
+    /// <summary>The buyer already holds or bought as many units as the sale allows each buyer.</summary>
+    PurchaseLimitReached,
 }
 
 /// <summary>A reservation's outcome, with the product's name and unit price at that moment (what the order charges).</summary>
@@ -119,7 +167,8 @@ public sealed record ReservationOutcome(
     [property: Id(0)] ReservationStatus Status,
     [property: Id(1)] string ProductName,
     [property: Id(2)] long UnitPrice,
-    [property: Id(3)] int StockAvailable)
+    [property: Id(3)] int StockAvailable,
+    [property: Id(4)] DateTimeOffset? SaleStartsAt = null)
 {
     public bool Holds => Status is ReservationStatus.Reserved or ReservationStatus.AlreadyReserved;
 }

@@ -22,7 +22,7 @@ internal static class GuardedRead
         => ReadAsync(dataSource, [grainKey], mainSql, [grainKey, .. childParameters], childSql, readMain, readChild, cancellationToken);
 
     /// <summary>As above, for a main row's query that takes more than the grain key too (a time window): each its own parameters.</summary>
-    public static async Task<StoredState<TState>?> ReadAsync<TState>(
+    public static Task<StoredState<TState>?> ReadAsync<TState>(
         NpgsqlDataSource dataSource,
         object[] mainParameters,
         string mainSql,
@@ -31,10 +31,24 @@ internal static class GuardedRead
         Func<NpgsqlDataReader, TState> readMain,
         Action<NpgsqlDataReader, TState> readChild,
         CancellationToken cancellationToken)
+        => ReadAsync(dataSource, mainParameters, mainSql, readMain, cancellationToken, new ChildRows<TState>(childSql, childParameters, readChild));
+
+    /// <summary>As above, for a grain with more than one kind of child rows: each query read in turn, in the same round trip.</summary>
+    public static async Task<StoredState<TState>?> ReadAsync<TState>(
+        NpgsqlDataSource dataSource,
+        object[] mainParameters,
+        string mainSql,
+        Func<NpgsqlDataReader, TState> readMain,
+        CancellationToken cancellationToken,
+        params ChildRows<TState>[] children)
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(GuardedWrite.Command(mainSql, mainParameters));
-        batch.BatchCommands.Add(GuardedWrite.Command(childSql, childParameters));
+        foreach (var child in children)
+        {
+            batch.BatchCommands.Add(GuardedWrite.Command(child.Sql, child.Parameters));
+        }
+
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -43,12 +57,18 @@ internal static class GuardedRead
 
         var state = readMain(reader);
         var etag = reader.GetInt64(reader.FieldCount - 1);
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var child in children)
         {
-            readChild(reader, state);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                child.Read(reader, state);
+            }
         }
 
         return new StoredState<TState>(state, etag);
     }
 }
+
+/// <summary>One kind of a grain's child rows: the query, its parameters, and how a row goes into the state.</summary>
+internal sealed record ChildRows<TState>(string Sql, object[] Parameters, Action<NpgsqlDataReader, TState> Read);

@@ -63,9 +63,9 @@ public sealed partial class OrderGrain(
         try
         {
             await faults.At(OrderSagaStep.Reserving, OrderId);
-            var reserved = await Task.WhenAll(command.Lines.Select((line, i) => products[i].Reserve(OrderId, line.Quantity, holdUntil)));
+            var reserved = await Task.WhenAll(command.Lines.Select((line, i) => products[i].Reserve(OrderId, line.Quantity, holdUntil, command.CustomerId)));
             await faults.At(OrderSagaStep.Reserved, OrderId);
-            if (Refusal(command, reserved) is { } refused)
+            if (ReservationRefusals.Of(command.Lines, reserved, now) is { } refused)
             {
                 await ReleaseAsync(products, coupon: null);
                 return refused;
@@ -246,7 +246,7 @@ public sealed partial class OrderGrain(
     private async Task<bool> SellAsync()
     {
         var sales = await Task.WhenAll(State.Items.Select(item =>
-            GrainFactory.GetGrain<IProductGrain>(item.ProductId).Commit(new SellUnits(OrderId, item.Quantity, item.UnitPrice))));
+            GrainFactory.GetGrain<IProductGrain>(item.ProductId).Commit(new SellUnits(OrderId, item.Quantity, item.UnitPrice, State.CustomerId))));
         return sales.All(sale => sale.IsSold);
     }
 
@@ -362,18 +362,6 @@ public sealed partial class OrderGrain(
 
     private OrderPlacement Placement(PlacementStatus status, ImmutableArray<string> productIds = default, string? problem = null)
         => new(status, State.Exists ? State.View(OrderId) : null, productIds.IsDefault ? [] : productIds, problem);
-
-    private OrderPlacement? Refusal(PlaceOrder command, ReservationOutcome[] reserved)
-    {
-        var unknown = command.Lines.Where((_, i) => reserved[i].Status == ReservationStatus.ProductNotFound).Select(l => l.ProductId).ToImmutableArray();
-        if (unknown.Length > 0)
-        {
-            return Placement(PlacementStatus.ProductNotFound, unknown, $"Unknown products: {string.Join(", ", unknown)}.");
-        }
-
-        var outOfStock = command.Lines.Where((_, i) => reserved[i].Status == ReservationStatus.OutOfStock).Select(l => l.ProductId).ToImmutableArray();
-        return outOfStock.Length > 0 ? Placement(PlacementStatus.OutOfStock, outOfStock, $"Not enough stock: {string.Join(", ", outOfStock)}.") : null;
-    }
 
     /// <summary>The grain checks what it relies on, whoever the caller; the API validates field by field before this.</summary>
     private static string? Problem(PlaceOrder command) => command switch

@@ -91,15 +91,34 @@ public sealed class ProductGrain(
         return new ProductWrite(ProductWriteStatus.Done, Details);
     }
 
-    public async Task<ReservationOutcome> Reserve(string orderId, int quantity, DateTimeOffset holdUntil)
+    public async Task<ProductWrite> SetSale(FlashSale sale, long expectedVersion)
+    {
+        ArgumentNullException.ThrowIfNull(sale);
+        if (!State.Exists)
+        {
+            return new ProductWrite(ProductWriteStatus.NotFound, null);
+        }
+
+        if (State.Version != expectedVersion)
+        {
+            return new ProductWrite(ProductWriteStatus.VersionMismatch, Details);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(sale.EndsAt, sale.StartsAt);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sale.PerBuyerLimit);
+        ArgumentOutOfRangeException.ThrowIfNegative(sale.Stock);
+        State.Sale = sale with { StartsAt = sale.StartsAt.ToUniversalTime(), EndsAt = sale.EndsAt.ToUniversalTime() };
+        State.Available = sale.Stock;
+        Changed();
+        await _writes.WriteAsync();
+        return new ProductWrite(ProductWriteStatus.Done, Details);
+    }
+
+    public async Task<ReservationOutcome> Reserve(string orderId, int quantity, DateTimeOffset holdUntil, string buyerId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
-        if (!State.Exists)
-        {
-            return new ReservationOutcome(ReservationStatus.ProductNotFound, "", 0, 0);
-        }
-
+        ArgumentException.ThrowIfNullOrWhiteSpace(buyerId);
         if (State.Holds.TryGetValue(orderId, out var held))
         {
             // Held already, perhaps by a write still in flight: confirm only once that write has committed.
@@ -107,13 +126,20 @@ public sealed class ProductGrain(
             return new ReservationOutcome(ReservationStatus.AlreadyReserved, State.Name, held.UnitPrice, State.Available);
         }
 
-        if (State.Available < quantity)
+        if (Refusal(quantity, buyerId) is { } refused)
         {
-            return new ReservationOutcome(ReservationStatus.OutOfStock, State.Name, State.Price, State.Available);
+            return refused;
         }
 
         State.Available -= quantity;
         var hold = new ProductHold { Quantity = quantity, UnitPrice = State.Price, HoldUntil = holdUntil };
+        if (State.Sale is not null)
+        {
+            // Counted in the same write as the hold: once the hold is confirmed, so is the buyer's count.
+            hold.BuyerId = buyerId;
+            State.CountForBuyer(buyerId, quantity);
+        }
+
         State.Holds[orderId] = hold;
         State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Held, hold);
         var scheduleSweep = !State.HoldSweepScheduled;
@@ -128,12 +154,52 @@ public sealed class ProductGrain(
         return new ReservationOutcome(ReservationStatus.Reserved, State.Name, State.Price, State.Available);
     }
 
+    public Task<ReservationOutcome> Admit(string orderId, int quantity, string buyerId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        ArgumentException.ThrowIfNullOrWhiteSpace(buyerId);
+
+        // Only a sale is decided here: a product without one is left to the saga, as it always was. An order this
+        // product holds or sold is a retry, which goes on to hear what it was answered the first time.
+        var decided = State.Exists && State.Sale is not null && !State.Holds.ContainsKey(orderId) && !State.Sales.ContainsKey(orderId);
+        return Task.FromResult((decided ? Refusal(quantity, buyerId) : null)
+            ?? new ReservationOutcome(ReservationStatus.Reserved, State.Name, State.Price, State.Available));
+    }
+
+    /// <summary>Why a new hold cannot be taken now, decided from memory alone; null when it can.</summary>
+    private ReservationOutcome? Refusal(int quantity, string buyerId)
+    {
+        if (!State.Exists)
+        {
+            return new ReservationOutcome(ReservationStatus.ProductNotFound, "", 0, 0);
+        }
+
+        ReservationStatus? refused = null;
+        if (State.Sale is { } sale)
+        {
+            var now = time.GetUtcNow();
+            refused = now < sale.StartsAt ? ReservationStatus.SaleNotStarted
+                : now >= sale.EndsAt ? ReservationStatus.SaleEnded
+                : State.Available < quantity ? ReservationStatus.OutOfStock
+                : State.BuyerUnits.GetValueOrDefault(buyerId) + (long)quantity > sale.PerBuyerLimit ? ReservationStatus.PurchaseLimitReached
+                : null;
+        }
+        else if (State.Available < quantity)
+        {
+            refused = ReservationStatus.OutOfStock;
+        }
+
+        return refused is { } status
+            ? new ReservationOutcome(status, State.Name, State.Price, State.Available, State.Sale?.StartsAt)
+            : null;
+    }
+
     public async Task Release(string orderId)
     {
         if (State.Holds.Remove(orderId, out var given) || State.Sales.Remove(orderId, out given))
         {
-            State.Available += given.Quantity;
-            State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Released, given);
+            GiveBack(orderId, given);
             Changed();
             await _writes.WriteAsync();
         }
@@ -166,8 +232,21 @@ public sealed class ProductGrain(
                 return new SaleOutcome(SaleStatus.OutOfStock, State.Available);
             }
 
+            // Its count went with the lapsed hold: taken again, the units count again, within the limit.
+            var counted = State.Sale is not null && sale.BuyerId is not null;
+            if (counted && State.BuyerUnits.GetValueOrDefault(sale.BuyerId!) + (long)sale.Quantity > State.Sale!.PerBuyerLimit)
+            {
+                return new SaleOutcome(SaleStatus.PurchaseLimitReached, State.Available);
+            }
+
             State.Available -= sale.Quantity;
             sold = new ProductHold { Quantity = sale.Quantity, UnitPrice = sale.UnitPrice, HoldUntil = time.GetUtcNow() };
+            if (counted)
+            {
+                sold.BuyerId = sale.BuyerId;
+                State.CountForBuyer(sale.BuyerId!, sale.Quantity);
+            }
+
             status = SaleStatus.Retaken;
             Changed();
         }
@@ -192,8 +271,7 @@ public sealed class ProductGrain(
         foreach (var orderId in lapsed)
         {
             State.Holds.Remove(orderId, out var hold);
-            State.Available += hold!.Quantity;
-            State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Released, hold);
+            GiveBack(orderId, hold!);
         }
 
         if (lapsed.Count > 0)
@@ -248,6 +326,17 @@ public sealed class ProductGrain(
             {
                 State.Sales.Remove(orderId);
             }
+        }
+    }
+
+    /// <summary>A hold or sale is gone: its units go back on sale and stop counting against its buyer.</summary>
+    private void GiveBack(string orderId, ProductHold given)
+    {
+        State.Available += given.Quantity;
+        State.ChangedHolds[orderId] = new ChangedHold(HoldChange.Released, given);
+        if (given.BuyerId is { } buyerId && State.BuyerUnits.ContainsKey(buyerId))
+        {
+            State.CountForBuyer(buyerId, -given.Quantity);
         }
     }
 

@@ -28,6 +28,15 @@ public sealed class ProductState : IChangeTracking
     /// </summary>
     public Dictionary<string, ProductHold> Sales { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The product's flash sale, if it is on one.</summary>
+    public FlashSale? Sale { get; set; }
+
+    /// <summary>
+    /// Units each buyer holds or bought in the flash sale, by customer id: what the per-buyer limit counts. Kept for
+    /// as long as the product has a sale (sales leave <see cref="Sales"/>, never this), one row per buyer.
+    /// </summary>
+    public Dictionary<string, int> BuyerUnits { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Whether the reminder that releases lapsed holds is registered.</summary>
     public bool HoldSweepScheduled { get; set; }
 
@@ -35,12 +44,36 @@ public sealed class ProductState : IChangeTracking
     [JsonIgnore]
     public Dictionary<string, ChangedHold> ChangedHolds { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The buyers whose count changed since the last write: their rows are written with the holds that changed them.</summary>
     [JsonIgnore]
-    public bool IsChanged => ChangedHolds.Count > 0;
+    public HashSet<string> ChangedBuyers { get; } = new(StringComparer.Ordinal);
 
-    public void AcceptChanges() => ChangedHolds.Clear();
+    [JsonIgnore]
+    public bool IsChanged => ChangedHolds.Count > 0 || ChangedBuyers.Count > 0;
 
-    public ProductDetails Details(string id) => new(id, Name, Price, Available, Version, CreatedAt, UpdatedAt);
+    public void AcceptChanges()
+    {
+        ChangedHolds.Clear();
+        ChangedBuyers.Clear();
+    }
+
+    /// <summary>Counts units against a buyer of the sale (negative to give them back).</summary>
+    public void CountForBuyer(string buyerId, int units)
+    {
+        var count = BuyerUnits.GetValueOrDefault(buyerId) + units;
+        if (count > 0)
+        {
+            BuyerUnits[buyerId] = count;
+        }
+        else
+        {
+            BuyerUnits.Remove(buyerId);
+        }
+
+        ChangedBuyers.Add(buyerId);
+    }
+
+    public ProductDetails Details(string id) => new(id, Name, Price, Available, Version, CreatedAt, UpdatedAt, Sale);
 }
 
 public sealed class ProductHold
@@ -50,6 +83,9 @@ public sealed class ProductHold
     public long UnitPrice { get; set; }
 
     public DateTimeOffset HoldUntil { get; set; }
+
+    /// <summary>The buyer the units count against, for a hold taken in a flash sale; null otherwise.</summary>
+    public string? BuyerId { get; set; }
 }
 
 /// <summary>A hold's latest change and the hold itself (a committed hold's row is written even if it never was).</summary>

@@ -23,6 +23,7 @@ namespace WebFrontend.Http;
 [JsonSerializable(typeof(CreateProductRequest))]
 [JsonSerializable(typeof(UpdateProductRequest))]
 [JsonSerializable(typeof(StockAdjustmentRequest))]
+[JsonSerializable(typeof(SetSaleRequest))]
 [JsonSerializable(typeof(ProductResponse))]
 [JsonSerializable(typeof(ListResponse<ProductListItem>))]
 [JsonSerializable(typeof(StockResponse))]

@@ -21,6 +21,9 @@ public static class ProblemTypes
     public const string ProductNotFound = Prefix + "product-not-found";
     public const string OutOfStock = Prefix + "out-of-stock";
     public const string InsufficientStock = Prefix + "insufficient-stock";
+    public const string SaleNotStarted = Prefix + "sale-not-started";
+    public const string SaleEnded = Prefix + "sale-ended";
+    public const string PurchaseLimitReached = Prefix + "purchase-limit-reached";
     public const string CouponInvalid = Prefix + "coupon-invalid";
     public const string InvalidState = Prefix + "invalid-state";
     public const string InsufficientFunds = Prefix + "insufficient-funds";

@@ -20,14 +20,17 @@ public static class OrderEndpoints
     public static void MapOrderEndpoints(this RouteGroupBuilder api)
     {
         var orders = api.MapGroup("/orders").WithTags("Orders");
-        orders.MapPost("/", PlaceAsync).RequirePermission(Permissions.OrderCreate).WithMetadata(new RequiresIdempotencyKey())
+        orders.MapPost("/", PlaceAsync).RequirePermission(Permissions.OrderCreate).WithMetadata(new RequiresIdempotencyKey(), new AdmittedBySaleProducts())
             .RequireRateLimiting(OrderPlacementConcurrency.PolicyName)
             .Accepts<CreateOrderRequest>("application/json").Produces<OrderResponse>(StatusCodes.Status201Created)
-            .ProducesProblemTypes(ProblemTypes.ProductNotFound, ProblemTypes.OutOfStock, ProblemTypes.CouponInvalid, ProblemTypes.GatewayUnavailable)
+            .ProducesProblemTypes(ProblemTypes.ProductNotFound, ProblemTypes.OutOfStock, ProblemTypes.SaleNotStarted, ProblemTypes.SaleEnded,
+                ProblemTypes.PurchaseLimitReached, ProblemTypes.CouponInvalid, ProblemTypes.GatewayUnavailable)
             .WithName("placeOrder").WithSummary("Place an order")
             .WithDescription("Holds stock for every line and the coupon, opens the order's VNPay payment and answers the order as `PENDING_PAYMENT` "
                 + "with `payment.pay_url`; if anything cannot be held, nothing is. Amounts are whole đồng. A retry with the same `Idempotency-Key` "
-                + "answers the order the first request placed (the order id derives from the customer and the key).");
+                + "answers the order the first request placed (the order id derives from the customer and the key). A product on a flash sale "
+                + "is sold only within its window (409 `sale-not-started` with `Retry-After`, 409 `sale-ended`) and up to its limit per customer, "
+                + "counting every order of theirs (409 `purchase-limit-reached`).");
         orders.MapGet("/", ListAsync).RequirePermission(Permissions.OrderRead, Permissions.OrderReadOwn)
             .AllowQuery("status", "customer_id", "created_from", "created_to", "limit", "cursor")
             .Produces<ListResponse<OrderListItem>>()
@@ -80,12 +83,9 @@ public static class OrderEndpoints
             case PlacementStatus.AlreadyExists:
                 return Problem.Of(context, StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused, "Idempotency-Key reused.",
                     "This key already placed a different order.");
-            case PlacementStatus.OutOfStock:
-                return Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.OutOfStock, "Out of stock.", placement.Problem,
-                    new Dictionary<string, object?> { ["product_ids"] = placement.ProductIds.ToArray() });
-            case PlacementStatus.ProductNotFound:
-                return Problem.Of(context, StatusCodes.Status404NotFound, ProblemTypes.ProductNotFound, "Product not found.", placement.Problem,
-                    new Dictionary<string, object?> { ["product_ids"] = placement.ProductIds.ToArray() });
+            case PlacementStatus.OutOfStock or PlacementStatus.ProductNotFound or PlacementStatus.SaleNotStarted or PlacementStatus.SaleEnded
+                or PlacementStatus.PurchaseLimitReached:
+                return StockRefusals.Problem(context, placement);
             case PlacementStatus.CouponInvalid:
                 return Problem.Of(context, StatusCodes.Status422UnprocessableEntity, ProblemTypes.CouponInvalid, "Coupon not applicable.", placement.Problem);
             case PlacementStatus.GatewayUnavailable:
@@ -106,7 +106,7 @@ public static class OrderEndpoints
             ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
             : "127.0.0.1";
 
-    private static ImmutableArray<OrderLineRequest> Lines(CreateOrderRequest request, FieldErrors errors)
+    internal static ImmutableArray<OrderLineRequest> Lines(CreateOrderRequest request, FieldErrors errors)
     {
         if (errors.Required("items", request.Items) is not { } items)
         {

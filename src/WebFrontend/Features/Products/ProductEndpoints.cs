@@ -15,6 +15,7 @@ public static class ProductEndpoints
     // fits a long with room to spare.
     private const long MaxPrice = 1_000_000_000_000;
     private const int MaxStock = 10_000_000;
+    private const int MaxPerBuyerLimit = 10_000;
 
     public static void MapProductEndpoints(this RouteGroupBuilder api)
     {
@@ -42,6 +43,14 @@ public static class ProductEndpoints
             .WithName("updateProduct").WithSummary("Update a product")
             .WithDescription("Replaces the name and the price (whole đồng). Needs `If-Match` with the product's current `ETag` (428 without "
                 + "it, 412 when stale), so of two writers holding one version exactly one wins.");
+        products.MapPut("/{id}/sale", SetSaleAsync).RequirePermission(Permissions.ProductWrite).AcceptsConditions(ifMatchRequired: true)
+            .Accepts<SetSaleRequest>("application/json").Produces<ProductResponse>()
+            .ProducesProblemTypes(ProblemTypes.NotFound, ProblemTypes.PreconditionFailed, ProblemTypes.PreconditionRequired)
+            .WithName("setProductSale").WithSummary("Put a product on a flash sale")
+            .WithDescription("Sets the product's flash sale: its window (`starts_at` to `ends_at`), the units one customer may hold or buy in it "
+                + "(`per_buyer_limit`, 1 by default) and the units on sale (`stock`, which becomes the available stock). Orders before the window "
+                + "are 409 `sale-not-started` (with `Retry-After`), after it 409 `sale-ended`, past a customer's limit 409 `purchase-limit-reached`. "
+                + "Changing a sale keeps what each customer already holds or bought counting against the limit. Needs `If-Match` like an update.");
         products.MapPost("/{id}/stock-adjustments", AdjustStockAsync).RequirePermission(Permissions.ProductWrite).WithMetadata(new RequiresIdempotencyKey())
             .Accepts<StockAdjustmentRequest>("application/json").Produces<StockResponse>()
             .ProducesProblemTypes(ProblemTypes.NotFound, ProblemTypes.InsufficientStock)
@@ -189,8 +198,73 @@ public static class ProductEndpoints
             return Problem.NotFound(context, $"No product {id}.");
         }
 
-        var grain = grains.GetGrain<IProductGrain>(id);
+        return await WriteAtVersionAsync(id, context, grains.GetGrain<IProductGrain>(id), ifMatch, ifNoneMatch,
+            (grain, version) => grain.Update(new ProductChanges(request.Name!, request.Price!.Value), version));
+    }
 
+    private static async Task<IResult> SetSaleAsync(string id, HttpContext context, IGrainFactory grains)
+    {
+        var ifMatch = EntityTagHeader.Parse(context.Request.Headers.IfMatch);
+        var ifNoneMatch = EntityTagHeader.Parse(context.Request.Headers.IfNoneMatch);
+        if (MalformedConditions(context, ifMatch, ifNoneMatch) is { } malformed)
+        {
+            return malformed;
+        }
+
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJson.Context.SetSaleRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new FieldErrors();
+        var startsAt = Timestamp("starts_at", request!.StartsAt, errors);
+        var endsAt = Timestamp("ends_at", request.EndsAt, errors);
+        if (startsAt is not null && endsAt is not null && endsAt <= startsAt)
+        {
+            errors.Add("ends_at", "Must be after starts_at.");
+        }
+
+        var perBuyerLimit = request.PerBuyerLimit ?? 1;
+        errors.Range("per_buyer_limit", perBuyerLimit, 1, MaxPerBuyerLimit);
+        errors.Range("stock", request.Stock, 0, MaxStock);
+        if (errors.Any)
+        {
+            return Problem.Validation(context, errors.ToDictionary());
+        }
+
+        if (!FieldErrors.IsIdentifier(id))
+        {
+            return Problem.NotFound(context, $"No product {id}.");
+        }
+
+        var sale = new FlashSale(startsAt!.Value, endsAt!.Value, perBuyerLimit, request.Stock!.Value);
+        return await WriteAtVersionAsync(id, context, grains.GetGrain<IProductGrain>(id), ifMatch, ifNoneMatch, (grain, version) => grain.SetSale(sale, version));
+    }
+
+    private static DateTimeOffset? Timestamp(string field, string? text, FieldErrors errors)
+    {
+        if (errors.Required(field, text) is not { } value)
+        {
+            return null;
+        }
+
+        if (Rfc3339.Timestamp().IsMatch(value) && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var timestamp))
+        {
+            return timestamp;
+        }
+
+        errors.Add(field, "Must be an RFC 3339 date-time such as 2026-12-12T12:00:00Z.");
+        return null;
+    }
+
+    /// <summary>
+    /// A change that needs the caller to name the version it changes (If-Match), so that of two writers holding one
+    /// version exactly one wins.
+    /// </summary>
+    private static async Task<IResult> WriteAtVersionAsync(
+        string id, HttpContext context, IProductGrain grain, EntityTagHeader ifMatch, EntityTagHeader ifNoneMatch, Func<IProductGrain, long, Task<ProductWrite>> write)
+    {
         // If-Match naming one version, and no If-None-Match: the grain compares that version as it writes, in one call,
         // so of two PUTs with one ETag exactly one wins. Otherwise the product is read once: to answer 404 before 428,
         // and to evaluate the conditions (RFC 9110 §13.2.2: If-Match, then If-None-Match) on the version read, which
@@ -225,7 +299,7 @@ public static class ProductEndpoints
             expectedVersion = current.Version;
         }
 
-        var written = await grain.Update(new ProductChanges(request.Name!, request.Price!.Value), expectedVersion.Value);
+        var written = await write(grain, expectedVersion.Value);
         switch (written.Status)
         {
             case ProductWriteStatus.NotFound:
