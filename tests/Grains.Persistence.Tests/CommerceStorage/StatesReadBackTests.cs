@@ -53,6 +53,34 @@ public sealed class StatesReadBackTests(SiloOnFreshDatabase silo)
     }
 
     [Fact]
+    public async Task A_product_on_a_flash_sale_reads_back_with_its_sale_and_what_each_buyer_holds_or_bought()
+    {
+        var product = await _storage.CreateAsync(StateSamples.Product);
+        product.State.Sale = new FlashSale(StateSamples.Start.AddTicks(-1_234_560), StateSamples.Start.AddHours(2), 3, 20);
+        Hold(product.State, "sale-1", 2, "alice");
+        Hold(product.State, "sale-2", 1, "bob");
+        Hold(product.State, "sale-3", 1, "carol");
+        await product.WriteAsync();
+        Commit(product.State, "sale-1");
+        Release(product.State, "sale-2");
+        Hold(product.State, "sale-4", 1, "alice");
+        await product.WriteAsync();
+
+        var read = await _storage.ReadAsync<ProductState>(product.Key);
+
+        Assert.Equal(new Dictionary<string, int> { ["alice"] = 3, ["carol"] = 1 }, read.State.BuyerUnits);
+        Assert.Equal(product.State.Sale, read.State.Sale);
+        Assert.Equal(("alice", "carol", (string?)null), (read.State.Holds["sale-4"].BuyerId, read.State.Holds["sale-3"].BuyerId, read.State.Holds["order-1"].BuyerId));
+
+        // The sale is a month old, past Commerce:SaleMemory, so memory no longer has it; alice's count still does.
+        Assert.Empty(read.State.Sales);
+        product.State.Sales.Clear();
+        Assert.Equivalent(product.State, read.State, strict: true);
+        Assert.Equal([["alice", 3], ["carol", 1]],
+            await silo.Database.RowsAsync("SELECT customer_id, units FROM product_sale_buyers WHERE product_id = $1 ORDER BY customer_id", product.Key));
+    }
+
+    [Fact]
     public async Task A_product_loads_the_sales_within_its_sale_memory_and_no_older_ones()
     {
         var memory = silo.Services.GetRequiredService<IOptions<CommerceOptions>>().Value.SaleMemory;

@@ -23,12 +23,25 @@ public static class GrainChanges
         Touch(product);
     }
 
-    /// <summary>As ProductGrain.Release: the stock comes back, the hold goes.</summary>
+    /// <summary>As ProductGrain.Reserve on a flash sale: a hold that counts against its buyer.</summary>
+    public static void Hold(ProductState product, string orderId, int quantity, string buyerId)
+    {
+        Hold(product, orderId, quantity);
+        product.Holds[orderId].BuyerId = buyerId;
+        product.CountForBuyer(buyerId, quantity);
+    }
+
+    /// <summary>As ProductGrain.Release: the stock comes back, the hold goes (and stops counting against its buyer).</summary>
     public static void Release(ProductState product, string orderId)
     {
         product.Holds.Remove(orderId, out var hold);
         product.Available += hold!.Quantity;
         product.ChangedHolds[orderId] = new ChangedHold(HoldChange.Released, hold);
+        if (hold.BuyerId is { } buyerId)
+        {
+            product.CountForBuyer(buyerId, -hold.Quantity);
+        }
+
         Touch(product);
     }
 
