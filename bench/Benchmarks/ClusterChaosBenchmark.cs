@@ -286,7 +286,7 @@ public static class ClusterChaosBenchmark
                 var askedAt = Stopwatch.GetTimestamp();
                 try
                 {
-                    var outcome = await products[product].Reserve(id[(id.IndexOf('/', StringComparison.Ordinal) + 1)..], 1, holdUntil);
+                    var outcome = await products[product].Reserve(id[(id.IndexOf('/', StringComparison.Ordinal) + 1)..], 1, holdUntil, "chaos-buyer");
                     return (outcome.Holds, askedAt);
                 }
                 catch (Exception exception) when (exception is OrleansException or TimeoutException or GroupCommitFailedException)

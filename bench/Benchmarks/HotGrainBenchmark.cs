@@ -198,7 +198,7 @@ public static class HotGrainBenchmark
     private static Func<Task<bool>> ProductReservation(IProductGrain product, int callers, int caller)
     {
         var next = 0L;
-        return async () => (await product.Reserve($"ord-{callers}-{caller}-{next++}", 1, s_holdUntil)).Status == ReservationStatus.Reserved;
+        return async () => (await product.Reserve($"ord-{callers}-{caller}-{next++}", 1, s_holdUntil, $"buyer-{caller}")).Status == ReservationStatus.Reserved;
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public static class StockLoad
                 {
                     try
                     {
-                        outcome = await product.Reserve(orderId, 1, holdUntil);
+                        outcome = await product.Reserve(orderId, 1, holdUntil, $"buyer-{buyer}");
                         break;
                     }
                     catch (Exception exception) when (GrainExceptionHandler.IsUnavailable(exception))
