@@ -158,6 +158,12 @@ public sealed class FlashSaleTests(ApiCluster api)
             r.Reply.Status == HttpStatusCode.Created || placed.Contains(r.Again.Json?["id"]?.GetValue<string>() ?? "") ? HttpStatusCode.Created : HttpStatusCode.Conflict,
             r.Again.Status));
         Assert.Equal(Stock, await api.ScalarAsync("SELECT count(*) FROM order_items WHERE product_id = $1", product));
+
+        // Sold out, a newcomer is turned away by the product's memory: no key is recorded, no order grain reads its row.
+        var newcomerKey = Api.NewKey();
+        var newcomer = await OrderAsync(api.A, "sale-newcomer", product, newcomerKey);
+        Assert.Equal((HttpStatusCode.Conflict, "https://errors.example/out-of-stock"), (newcomer.Status, newcomer.ProblemType));
+        Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM idempotency_keys WHERE idempotency_key = $1", newcomerKey));
     }
 
     [Fact]

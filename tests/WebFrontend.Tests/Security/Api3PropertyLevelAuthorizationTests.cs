@@ -33,6 +33,7 @@ public sealed class Api3PropertyLevelAuthorizationTests(ApiCluster api)
         { "product created at a version", "manager", "POST", "/api/v1/products", """{"id":"{new}","name":"Lamp","price":1000,"stock":1,"version":99}""", "version" },
         { "product created with its price given twice", "manager", "POST", "/api/v1/products", """{"id":"{new}","name":"Lamp","price":1000,"stock":1,"price":0}""", "price" },
         { "stock adjustment that sets the stock", "manager", "POST", "/api/v1/products/{product}/stock-adjustments", """{"delta":1,"reason":"count","stock_available":1000000}""", "stock_available" },
+        { "sale that sets what a buyer already bought", "manager", "PUT", "/api/v1/products/{product}/sale", """{"starts_at":"2031-01-01T12:00:00Z","ends_at":"2031-01-01T14:00:00Z","stock":5,"buyer_units":{}}""", "buyer_units" },
     };
 
     [Theory]
@@ -94,7 +95,7 @@ public sealed class Api3PropertyLevelAuthorizationTests(ApiCluster api)
         var orderList = (await client.GetJsonAsync("/api/v1/orders")).Json!["items"]![0]!.AsObject();
         var wallet = (await client.GetJsonAsync($"/api/v1/wallets/{customer}")).Json!.AsObject();
 
-        AssertProperties(productReply, "id", "name", "price", "stock_available", "version", "created_at", "updated_at");
+        AssertProperties(productReply, "id", "name", "price", "stock_available", "version", "created_at", "updated_at", "sale");
         AssertProperties(productList, "id", "name", "price", "stock_available", "version");
         AssertProperties(orderReply, "id", "customer_id", "customer_name", "status", "items", "subtotal", "discount", "total", "currency", "coupon_code",
             "created_at", "expires_at", "version", "payment");
