@@ -34,6 +34,7 @@ public sealed class AuthMatrixTests(ApiCluster api)
         ("POST /products", false, [403, 403, 403, 201, 201]),
         ("PUT /products/{id}", false, [403, 403, 403, 200, 200]),
         ("POST /products/{id}/stock-adjustments", false, [403, 403, 403, 200, 200]),
+        ("PUT /products/{id}/sale", false, [403, 403, 403, 200, 200]),
         ("POST /orders", false, [201, 201, 201, 201, 201]),
         ("GET /orders", false, [200, 200, 200, 200, 200]),
         ("GET /orders/{id}", false, [200, 404, 200, 200, 200]),
@@ -126,7 +127,7 @@ public sealed class AuthMatrixTests(ApiCluster api)
         {
             case "POST /products":
                 return new Target(owner, product, NewProduct: Seed.UniqueId("p"));
-            case "PUT /products/{id}":
+            case "PUT /products/{id}" or "PUT /products/{id}/sale":
                 using (var reader = api.A.ClientFor(null))
                 {
                     var read = await reader.GetJsonAsync($"/api/v1/products/{product}");
@@ -165,6 +166,11 @@ public sealed class AuthMatrixTests(ApiCluster api)
                 var update = Api.Request(HttpMethod.Put, $"/api/v1/products/{target.Product}", Json.Of(new { name = $"Renamed {target.Product}", price = 2_000 }));
                 update.Headers.TryAddWithoutValidation("If-Match", target.ETag);
                 return update;
+            case "PUT /products/{id}/sale":
+                var sale = Api.Request(HttpMethod.Put, $"/api/v1/products/{target.Product}/sale",
+                    Json.Of(new { starts_at = "2031-01-01T12:00:00Z", ends_at = "2031-01-01T14:00:00Z", per_buyer_limit = 2, stock = 30 }));
+                sale.Headers.TryAddWithoutValidation("If-Match", target.ETag);
+                return sale;
             case "POST /products/{id}/stock-adjustments":
                 return Api.Request(HttpMethod.Post, $"/api/v1/products/{target.Product}/stock-adjustments", Json.Of(new { delta = 5, reason = "restock" }), key);
             case "POST /orders":
@@ -214,6 +220,10 @@ public sealed class AuthMatrixTests(ApiCluster api)
                 break;
             case "POST /products/{id}/stock-adjustments":
                 Assert.Equal(succeeded ? InitialStock + 5 : InitialStock, available);
+                break;
+            case "PUT /products/{id}/sale":
+                Assert.Equal(succeeded ? 30 : InitialStock, available);
+                Assert.Equal(succeeded ? 1 : 0, await api.ScalarAsync("SELECT count(*) FROM products WHERE id = $1 AND sale_per_buyer_limit = 2", target.Product));
                 break;
             case "POST /orders":
                 Assert.Equal(succeeded ? InitialStock - 1 : InitialStock, available);
