@@ -37,6 +37,8 @@ public sealed class DemoDataTests(ApiCluster api)
         // A shop's prices in đồng: whole thousands, from a bag of coffee to a laptop, never hundreds of millions.
         Assert.All(prices, price => Assert.True(price.Value is >= 10_000 and <= 100_000_000 && price.Value % 1_000 == 0, $"{price.Key} costs {price.Value:N0} đồng"));
         Assert.Equal(25_990_000, prices["sku-phone-x"]);
+        var flashSale = await anonymous.GetJsonAsync("/api/v1/products/flash-sale-1");
+        Assert.Equal((2, 100), (flashSale.Json!["sale"]!["per_buyer_limit"]!.GetValue<int>(), flashSale.Json["sale"]!["stock"]!.GetValue<int>()));
         var wallet = await admin.GetJsonAsync("/api/v1/wallets/alice");
         Assert.Equal(100_000_000, wallet.Json!["balance"]!.GetValue<long>());
 

@@ -21,8 +21,10 @@ public sealed partial class DemoData(IGrainFactory grains, IOptions<FrontendOpti
         new("sku-charger-65w", "65 W USB-C Charger", 590_000, 500),
         new("sku-coffee-1kg", "Arabica Coffee Beans 1 kg", 450_000, 300),
         new("sku-backpack", "Commuter Backpack", 890_000, 80),
-        new("flash-sale-1", "Flash Sale: Smart Watch", 990_000, 100),
+        new(FlashSaleProductId, "Flash Sale: Smart Watch", 990_000, 100),
     ];
+
+    public const string FlashSaleProductId = "flash-sale-1";
 
     /// <summary>What alice and bob start with: enough for a few demo orders (100,000,000 ₫).</summary>
     public const long OpeningBalance = 100_000_000;
@@ -35,6 +37,11 @@ public sealed partial class DemoData(IGrainFactory grains, IOptions<FrontendOpti
         }
 
         await Task.WhenAll(Products.Select(p => grains.GetGrain<IProductGrain>(p.Id).Create(new NewProduct(p.Name, p.Price, p.Stock))));
+
+        // On sale from the start for a week, two per customer: the flash-sale rules can be tried at once. At version 1
+        // only, so a product that was already there and changed is left as it is.
+        var now = time.GetUtcNow();
+        await grains.GetGrain<IProductGrain>(FlashSaleProductId).SetSale(new FlashSale(now, now.AddDays(7), PerBuyerLimit: 2, Stock: 100), expectedVersion: 1);
         await grains.GetGrain<ICouponGrain>("WELCOME10").Define(new CouponDefinition(PercentOff: 10, AmountOff: 0, UsageLimit: 1_000, ExpiresAt: time.GetUtcNow().AddYears(1)));
         await Task.WhenAll(new[] { "alice", "bob" }.Select(user => grains.GetGrain<IWalletGrain>(user).Credit(OpeningBalance, "demo-opening-balance")));
         LogSeeded(logger, Products.Count);
