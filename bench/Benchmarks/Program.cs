@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
     ["cluster-scale"] = ClusterScaleBenchmark.RunAsync,
     ["list-depth"] = ListDepthBenchmark.RunAsync,
     ["checkout"] = CheckoutBenchmark.RunAsync,
+    ["flash-sale"] = FlashSaleBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

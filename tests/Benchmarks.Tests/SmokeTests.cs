@@ -29,6 +29,9 @@ public sealed partial class SmokeTests
     [Fact]
     public Task Checkout() => RunSmokeAsync("checkout", CheckoutSummary());
 
+    [Fact]
+    public Task FlashSale() => RunSmokeAsync("flash-sale", FlashSaleSummary());
+
     private static async Task RunSmokeAsync(string benchmark, Regex summary)
     {
         var run = await BenchmarkProcess.RunAsync(benchmark, s_timeout, "--smoke");
@@ -67,4 +70,7 @@ public sealed partial class SmokeTests
 
     [GeneratedRegex(@"^checkout: paid_per_s=\d+\.\d p99_ms=\d+\.\d lost=0$")]
     private static partial Regex CheckoutSummary();
+
+    [GeneratedRegex(@"^flash-sale: oversold=0 orders=50 attempts_per_s=\d+\.\d confirmed_per_s=\d+\.\d p99_ms=\d+\.\d writes_per_order=\d+\.\d\d$")]
+    private static partial Regex FlashSaleSummary();
 }
