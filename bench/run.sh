@@ -19,6 +19,13 @@
 #                               customer places an order over HTTP, pays on the simulator and polls until PAID; orders/s
 #                               and p50/p90/p99 create → PAID; ends with checkout: paid_per_s=<x> p99_ms=<y> lost=<n>
 #                               (exit code 1 if any order was lost).
+#   bench/run.sh flash-sale     [--customers 10000] [--concurrency 64]   two silo processes and two front ends (rate limits
+#                               on, above an honest buyer's 10 attempts); one product on a sale of 5,000 units (at most
+#                               half the buyers), one per buyer; 10 attempts per buyer over HTTP; then from PostgreSQL
+#                               orders = stock, stock 0, oversold 0, no buyer over the limit (exit code 1 otherwise) and
+#                               the product tables' row writes from pg_stat_user_tables; then wrk on the same path if
+#                               installed; ends with flash-sale: oversold=0 orders=<n> attempts_per_s=<x>
+#                               confirmed_per_s=<y> p99_ms=<z> writes_per_order=<w> (targets reported, not enforced).
 # Every multi-silo benchmark also fails when orleans_membership shows a silo Dead that it did not kill.
 # Add --smoke to any of them: seconds and tiny data through the same code path, invariants still checked, performance
 # targets reported but not enforced, results in a temporary folder (tests/Benchmarks.Tests runs these).

@@ -13,7 +13,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
     Console.Error.WriteLine($"usage: bench/run.sh <{string.Join('|', benchmarks.Keys)}> [--smoke] [--seconds N] [--results DIR] [--callers N,N…] "
-        + "[--customers N --concurrency N --frontends 1|2]");
+        + "[--customers N --concurrency N --frontends 1|2] (flash-sale: --customers is the buyers)");
     return 2;
 }
 
