@@ -308,28 +308,7 @@ public sealed partial class BadInputTests(ApiCluster api)
     }
 
     /// <summary>Count and content hash of every row of the typed tables that this row's objects own.</summary>
-    private async Task<List<string>> SnapshotAsync(RowObjects row)
-    {
-        (string Table, string Where, string Id)[] scopes =
-        [
-            ("products", "id = $1", row.Product),
-            ("product_holds", "product_id = $1", row.Product),
-            ("customers", "id = $1", row.User),
-            ("orders", "customer_id = $1", row.User),
-            ("order_items", "order_id IN (SELECT id FROM orders WHERE customer_id = $1)", row.User),
-            ("wallets", "user_id = $1", row.User),
-            ("wallet_entries", "user_id = $1", row.User),
-        ];
-        var snapshot = new List<string>();
-        foreach (var (table, where, id) in scopes)
-        {
-            var count = await api.ScalarAsync($"SELECT count(*) FROM {table} t WHERE {where}", id);
-            var hash = await api.ScalarAsync($"SELECT coalesce(sum(hashtext(t::text)::bigint), 0) FROM {table} t WHERE {where}", id);
-            snapshot.Add(string.Create(CultureInfo.InvariantCulture, $"{table}: {count} rows, hash {hash}"));
-        }
-
-        return snapshot;
-    }
+    private Task<IReadOnlyList<string>> SnapshotAsync(RowObjects row) => Security.WrittenState.SnapshotAsync(api, row.User, row.Product);
 
     private sealed class RowObjects
     {
