@@ -114,9 +114,8 @@ public static class ProductEndpoints
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        var ifMatch = EntityTagHeader.Parse(context.Request.Headers.IfMatch);
-        var ifNoneMatch = EntityTagHeader.Parse(context.Request.Headers.IfNoneMatch);
-        if (MalformedConditions(context, ifMatch, ifNoneMatch) is { } malformed)
+        var (ifMatch, ifNoneMatch, malformed) = Conditions(context);
+        if (malformed is not null)
         {
             return malformed;
         }
@@ -172,9 +171,8 @@ public static class ProductEndpoints
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        var ifMatch = EntityTagHeader.Parse(context.Request.Headers.IfMatch);
-        var ifNoneMatch = EntityTagHeader.Parse(context.Request.Headers.IfNoneMatch);
-        if (MalformedConditions(context, ifMatch, ifNoneMatch) is { } malformed)
+        var (ifMatch, ifNoneMatch, malformed) = Conditions(context);
+        if (malformed is not null)
         {
             return malformed;
         }
@@ -204,9 +202,8 @@ public static class ProductEndpoints
 
     private static async Task<IResult> SetSaleAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        var ifMatch = EntityTagHeader.Parse(context.Request.Headers.IfMatch);
-        var ifNoneMatch = EntityTagHeader.Parse(context.Request.Headers.IfNoneMatch);
-        if (MalformedConditions(context, ifMatch, ifNoneMatch) is { } malformed)
+        var (ifMatch, ifNoneMatch, malformed) = Conditions(context);
+        if (malformed is not null)
         {
             return malformed;
         }
@@ -354,6 +351,14 @@ public static class ProductEndpoints
     /// A field that is neither <c>*</c> nor a list of entity-tags is refused before anything is read or written: any
     /// reading of it would be a guess, and a wrong guess could overwrite a newer version.
     /// </summary>
+    /// <summary>The request's If-Match and If-None-Match, and the answer a malformed one gets (null when both are well formed).</summary>
+    private static (EntityTagHeader IfMatch, EntityTagHeader IfNoneMatch, IResult? Malformed) Conditions(HttpContext context)
+    {
+        var ifMatch = EntityTagHeader.Parse(context.Request.Headers.IfMatch);
+        var ifNoneMatch = EntityTagHeader.Parse(context.Request.Headers.IfNoneMatch);
+        return (ifMatch, ifNoneMatch, MalformedConditions(context, ifMatch, ifNoneMatch));
+    }
+
     private static IResult? MalformedConditions(HttpContext context, EntityTagHeader ifMatch, EntityTagHeader ifNoneMatch)
     {
         const string Expected = "Must be * or a comma-separated list of entity tags such as \"3\" or W/\"3\".";
