@@ -85,7 +85,7 @@ public static class CheckoutBenchmark
             Console.WriteLine($"  {Silos} silos settled; front end(s) ready at {string.Join(", ", frontends.Select(f => $"{f.BaseAddress} (pid {f.ProcessId})"))}");
 
             var adminToken = BenchmarkTokens.Sign(SigningKey, "admin", "admin");
-            var productIds = await SeedProductsAsync(http, frontends[0].BaseAddress, adminToken, stockEach: customers + warmupCustomers);
+            var productIds = await SeedProductsAsync(http, frontends[0].BaseAddress, adminToken, stockEach: 2 * customers + warmupCustomers);
             var client = new CheckoutClient(http, [.. frontends.Select(f => f.BaseAddress)], gateway.BaseAddress, productIds);
 
             // One token is checked before the load: a customer token this benchmark signs must be accepted.
@@ -95,31 +95,43 @@ public static class CheckoutBenchmark
             var warmup = await RunLoadAsync(client, "bench-warm", warmupCustomers, concurrency);
             Console.WriteLine($"  warm-up: {warmup.Results.Count(r => r.Paid)} of {warmupCustomers} paid in {warmup.Elapsed.TotalSeconds:0.0} s");
 
+            // Placement alone first: as many orders as customers, only POST /api/v1/orders, 64 at a time.
+            var processes = ProcessNames(silos, frontends, gateway);
+            Console.WriteLine($"  placing: {customers:N0} orders, {concurrency} POST /api/v1/orders at a time, not paid…");
+            var placeCpuBefore = ProcessCpu.Snapshot(processes);
+            var placing = await PlaceLoadAsync(client, "bench-place", customers, concurrency);
+            var placeCpu = ProcessCpu.Snapshot(processes);
+
             var statsBefore = await gateway.StatsAsync(http);
             var loadBefore = ResultsFile.LoadAverage();
             Console.WriteLine($"  measuring: {customers:N0} checkouts, {concurrency} customers at a time, polling every {PollInterval.TotalMilliseconds:0} ms, "
                 + $"deadline {OrderDeadline.TotalSeconds:0} s per order…");
+            var checkoutCpuBefore = ProcessCpu.Snapshot(processes);
             var load = await RunLoadAsync(client, "bench-cus", customers, concurrency);
+            var checkoutCpu = ProcessCpu.Snapshot(processes);
             var loadAfter = ResultsFile.LoadAverage();
             var ipnLog = await SettledIpnLogAsync(gateway, http, load);
             var statsAfter = await gateway.StatsAsync(http);
             var membership = await MembershipCheck.ReadAsync(database);
 
             var report = Report.Of(load, statsBefore, statsAfter, ipnLog, warmup);
+            var placement = PlacementReport.Of(placing);
             await using var dataSource = NpgsqlDataSource.Create(database);
             var books = await ReadBooksAsync(dataSource);
             var logs = CountLogLevels(runDirectory);
             Print(report, books, logs, customers, concurrency, frontendCount);
+            var cpu = PrintPlacementAndCpu(placement, placeCpu, placeCpuBefore, checkoutCpu, checkoutCpuBefore, report);
             Console.WriteLine($"  load average (1/5/15 min) before / after the measured run: {loadBefore} / {loadAfter}");
             await WriteResultsAsync(arguments, dataSource, report, books, logs, customers, concurrency, frontendCount, warmupCustomers,
-                loadBefore, loadAfter, membership);
+                loadBefore, loadAfter, membership, placement, cpu);
             if (!membership.Passed)
             {
                 Console.WriteLine($"  FAILED: {string.Join(", ", membership.FalselyDead)} declared dead without being killed");
             }
 
-            Console.WriteLine($"checkout: paid_per_s={Fixed(report.PaidPerSecond, 1)} p99_ms={Fixed(report.Total.P99, 1)} lost={report.Lost}");
-            return report.Lost == 0 && membership.Passed ? 0 : 1;
+            Console.WriteLine($"checkout: created_per_s={Fixed(placement.CreatedPerSecond, 1)} create_p99_ms={Fixed(placement.Latency.P99, 1)} "
+                + $"paid_per_s={Fixed(report.PaidPerSecond, 1)} p99_ms={Fixed(report.Total.P99, 1)} lost={report.Lost + placement.Failed}");
+            return report.Lost + placement.Failed == 0 && membership.Passed ? 0 : 1;
         }
         finally
         {
@@ -159,6 +171,33 @@ public static class CheckoutBenchmark
         return new Load(results, clock.Elapsed);
     }
 
+    /// <summary><paramref name="count"/> customers, <paramref name="concurrency"/> at a time, each placing one order and no more.</summary>
+    private static async Task<PlacementLoad> PlaceLoadAsync(CheckoutClient client, string customerPrefix, int count, int concurrency)
+    {
+        var results = new Placement[count];
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < count)
+            {
+                results[index] = await client.PlaceOnlyAsync(index, CustomerToken($"{customerPrefix}-{index.ToString("D5", CultureInfo.InvariantCulture)}"));
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        clock.Stop();
+        return new PlacementLoad(results, clock.Elapsed);
+    }
+
+    private static Dictionary<int, string> ProcessNames(List<SiloProcess> silos, List<WebFrontendProcess> frontends, PaymentGatewayProcess gateway)
+    {
+        var names = new Dictionary<int, string> { [gateway.ProcessId] = "gateway simulator" };
+        silos.Select((silo, i) => (silo, i)).ToList().ForEach(s => names[s.silo.ProcessId] = $"silo-{s.i + 1}");
+        frontends.Select((frontend, i) => (frontend, i)).ToList().ForEach(f => names[f.frontend.ProcessId] = $"web-frontend-{f.i + 1}");
+        return names;
+    }
+
     /// <summary>One customer's checkout through the API and the simulator, with the time of each step.</summary>
     private sealed class CheckoutClient(HttpClient http, IReadOnlyList<Uri> frontends, Uri gateway, IReadOnlyList<string> productIds)
     {
@@ -174,6 +213,34 @@ public static class CheckoutBenchmark
             }
         }
 
+        /// <summary>Only places an order (the placement phase): 201, or what went wrong.</summary>
+        public async Task<Placement> PlaceOnlyAsync(int index, string token)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var (status, body) = await PlaceAsync(frontends[index % frontends.Count], productIds[index % productIds.Count], token);
+                return new Placement(status == HttpStatusCode.Created, Ms(started), status == HttpStatusCode.Created ? null : $"{(int)status}: {Short(body)}");
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                return new Placement(false, Ms(started), $"{exception.GetType().Name}: {exception.Message}");
+            }
+        }
+
+        private async Task<(HttpStatusCode Status, string Body)> PlaceAsync(Uri frontend, string productId, string token)
+        {
+            using var create = new HttpRequestMessage(HttpMethod.Post, new Uri(frontend, "/api/v1/orders"));
+            create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            create.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+            create.Content = JsonContent.Create(new JsonObject
+            {
+                ["items"] = new JsonArray(new JsonObject { ["product_id"] = productId, ["quantity"] = 1 }),
+            });
+            using var response = await http.SendAsync(create);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
         public async Task<Checkout> CheckOutAsync(int index, string customer, string token)
         {
             var frontend = frontends[index % frontends.Count];
@@ -184,20 +251,12 @@ public static class CheckoutBenchmark
             try
             {
                 // 1. Place the order.
-                using (var create = new HttpRequestMessage(HttpMethod.Post, new Uri(frontend, "/api/v1/orders")))
                 {
-                    create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                    create.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-                    create.Content = JsonContent.Create(new JsonObject
-                    {
-                        ["items"] = new JsonArray(new JsonObject { ["product_id"] = productId, ["quantity"] = 1 }),
-                    });
-                    using var response = await http.SendAsync(create);
-                    var body = await response.Content.ReadAsStringAsync();
+                    var (status, body) = await PlaceAsync(frontend, productId, token);
                     createMs = Ms(started);
-                    if (response.StatusCode != HttpStatusCode.Created)
+                    if (status != HttpStatusCode.Created)
                     {
-                        return Checkout.Failed(index, customer, "create", $"POST /api/v1/orders answered {(int)response.StatusCode}: {Short(body)}", null, createMs);
+                        return Checkout.Failed(index, customer, "create", $"POST /api/v1/orders answered {(int)status}: {Short(body)}", null, createMs);
                     }
 
                     var order = JsonNode.Parse(body)!;
@@ -456,11 +515,41 @@ public static class CheckoutBenchmark
         }
     }
 
+    /// <summary>The placement phase's table, and CPU per order of each process in both phases; returns the latter as JSON.</summary>
+    private static JsonObject PrintPlacementAndCpu(PlacementReport placement, ProcessCpu placeCpu, ProcessCpu placeCpuBefore, ProcessCpu checkoutCpu, ProcessCpu checkoutCpuBefore, Report report)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"| {"placement only (POST /orders, not paid)",-44} | {"value",16} |");
+        Console.WriteLine($"|{new string('-', 46)}|{new string('-', 18)}|");
+        Row("orders created (201) / failed", $"{placement.Created:N0} / {placement.Failed:N0}");
+        Row("orders created per second", Fixed(placement.CreatedPerSecond, 1));
+        Row("POST /orders p50 / p90 (ms)", $"{Fixed(placement.Latency.P50, 1)} / {Fixed(placement.Latency.P90, 1)}");
+        Row("POST /orders p99 / max (ms)", $"{Fixed(placement.Latency.P99, 1)} / {Fixed(placement.Latency.Max, 1)}");
+        Row("CPU per order created (share of the cores)", "");
+        var placing = placeCpu.PerUnit(placeCpuBefore, placement.Created, placement.Elapsed, Row);
+        Console.WriteLine();
+        Console.WriteLine($"| {"checkout: CPU per order paid (share)",-44} | {"value",16} |");
+        Console.WriteLine($"|{new string('-', 46)}|{new string('-', 18)}|");
+        var checkingOut = checkoutCpu.PerUnit(checkoutCpuBefore, report.Paid, report.Elapsed, Row);
+        foreach (var failure in placement.FirstFailures)
+        {
+            Console.WriteLine($"  placement e.g. {failure}");
+        }
+
+        return new JsonObject
+        {
+            ["what"] = "CPU seconds of each process over a phase (from /proc), ms per order created (placement) or paid (checkout), and its share of the machine's cores",
+            ["placement"] = placing,
+            ["checkout"] = checkingOut,
+        };
+    }
+
     private static void Row(string measure, string value) => Console.WriteLine($"| {measure,-44} | {value,16} |");
 
     private static async Task WriteResultsAsync(
         BenchmarkArguments arguments, NpgsqlDataSource dataSource, Report report, JsonObject books, JsonObject logs,
-        int customers, int concurrency, int frontends, int warmupCustomers, string loadBefore, string loadAfter, MembershipCheck membership)
+        int customers, int concurrency, int frontends, int warmupCustomers, string loadBefore, string loadAfter, MembershipCheck membership,
+        PlacementReport placement, JsonObject cpu)
     {
         await using var version = dataSource.CreateCommand("SHOW server_version");
         var postgres = (string)(await version.ExecuteScalarAsync())!;
@@ -497,6 +586,17 @@ public static class CheckoutBenchmark
             ["ipn_retry_interval_seconds"] = IpnRetryInterval.TotalSeconds,
             ["flow"] = "POST /api/v1/orders (Idempotency-Key) → GET payment.pay_url on the simulator → POST /_sim/transactions/{payment.id}/complete "
                 + "{\"outcome\":\"success\"} → GET /api/v1/orders/{id} every 20 ms (customer token) until PAID; latency is from sending the POST to the first PAID answer",
+            ["placement"] = new JsonObject
+            {
+                ["flow"] = $"{customers} other customers, {concurrency} at a time, each only POST /api/v1/orders (Idempotency-Key); not paid",
+                ["created"] = placement.Created,
+                ["failed"] = placement.Failed,
+                ["failure_examples"] = new JsonArray([.. placement.FirstFailures.Select(f => JsonValue.Create(f))]),
+                ["wall_seconds"] = Math.Round(placement.Elapsed.TotalSeconds, 2),
+                ["created_per_s"] = Math.Round(placement.CreatedPerSecond, 1),
+                ["post_order"] = Latency(placement.Latency),
+            },
+            ["cpu"] = cpu,
             ["created"] = report.Created,
             ["paid"] = report.Paid,
             ["lost"] = report.Lost,
@@ -543,6 +643,21 @@ public static class CheckoutBenchmark
     private static string Short(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
     private sealed record Load(Checkout[] Results, TimeSpan Elapsed);
+
+    private sealed record PlacementLoad(Placement[] Results, TimeSpan Elapsed);
+
+    /// <summary>One order placed (201) or not, and the POST's time in ms.</summary>
+    private sealed record Placement(bool Created, double Ms, string? Error);
+
+    private sealed record PlacementReport(int Created, int Failed, TimeSpan Elapsed, double CreatedPerSecond, Percentiles Latency, IReadOnlyList<string> FirstFailures)
+    {
+        public static PlacementReport Of(PlacementLoad load)
+        {
+            var created = load.Results.Count(r => r.Created);
+            return new PlacementReport(created, load.Results.Length - created, load.Elapsed, created / load.Elapsed.TotalSeconds,
+                Percentiles.Of(load.Results.Where(r => r.Created).Select(r => r.Ms)), [.. load.Results.Where(r => !r.Created).Take(5).Select(r => r.Error!)]);
+        }
+    }
 
     /// <summary>One customer's checkout: whether it was PAID in time, or where it stopped and why; times in ms.</summary>
     private sealed record Checkout(

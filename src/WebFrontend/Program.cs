@@ -17,7 +17,7 @@ using WebFrontend.RateLimiting;
 // The HTTP front end. Without a database it hosts one silo in process on in-memory storage (the README's run
 // command); with ConnectionStrings__Postgres it is a client of the silo cluster on that database.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Services.AddOptions<FrontendOptions>().BindConfiguration(FrontendOptions.SectionName).ValidateOnStart();
+builder.Services.AddOptions<FrontendOptions>().BindConfiguration(FrontendOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.ConfigureHttpJsonOptions(options =>
 {
     options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Context);
@@ -33,6 +33,7 @@ builder.Services.AddBearerAuthentication();
 builder.Services.AddTrustedProxies();
 builder.Services.AddServerLimits();
 builder.Services.AddClientRateLimits();
+builder.Services.AddSingleton<ProductsWithoutSale>();
 builder.Services.AddDashboardAccess();
 builder.Services.AddCommerceOpenApi();
 builder.AddPaymentGatewaySettings();

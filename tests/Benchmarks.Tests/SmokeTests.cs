@@ -68,7 +68,7 @@ public sealed partial class SmokeTests
     [GeneratedRegex(@"^list-depth: ratio_deep_vs_first=\d+\.\d\d$")]
     private static partial Regex ListDepthSummary();
 
-    [GeneratedRegex(@"^checkout: paid_per_s=\d+\.\d p99_ms=\d+\.\d lost=0$")]
+    [GeneratedRegex(@"^checkout: created_per_s=\d+\.\d create_p99_ms=\d+\.\d paid_per_s=\d+\.\d p99_ms=\d+\.\d lost=0$")]
     private static partial Regex CheckoutSummary();
 
     [GeneratedRegex(@"^flash-sale: oversold=0 orders=50 attempts_per_s=\d+\.\d confirmed_per_s=\d+\.\d p99_ms=\d+\.\d writes_per_order=\d+\.\d\d$")]

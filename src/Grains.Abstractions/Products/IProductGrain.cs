@@ -168,7 +168,8 @@ public sealed record ReservationOutcome(
     [property: Id(1)] string ProductName,
     [property: Id(2)] long UnitPrice,
     [property: Id(3)] int StockAvailable,
-    [property: Id(4)] DateTimeOffset? SaleStartsAt = null)
+    [property: Id(4)] DateTimeOffset? SaleStartsAt = null,
+    [property: Id(5)] bool OnSale = false)
 {
     public bool Holds => Status is ReservationStatus.Reserved or ReservationStatus.AlreadyReserved;
 }

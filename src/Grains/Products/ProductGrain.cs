@@ -163,8 +163,8 @@ public sealed class ProductGrain(
         // Only a sale is decided here: a product without one is left to the saga, as it always was. An order this
         // product holds or sold is a retry, which goes on to hear what it was answered the first time.
         var decided = State.Exists && State.Sale is not null && !State.Holds.ContainsKey(orderId) && !State.Sales.ContainsKey(orderId);
-        return Task.FromResult((decided ? Refusal(quantity, buyerId) : null)
-            ?? new ReservationOutcome(ReservationStatus.Reserved, State.Name, State.Price, State.Available));
+        var outcome = (decided ? Refusal(quantity, buyerId) : null) ?? new ReservationOutcome(ReservationStatus.Reserved, State.Name, State.Price, State.Available);
+        return Task.FromResult(outcome with { OnSale = State.Sale is not null });
     }
 
     /// <summary>Why a new hold cannot be taken now, decided from memory alone; null when it can.</summary>

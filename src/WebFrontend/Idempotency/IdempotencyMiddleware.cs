@@ -8,8 +8,16 @@ using WebFrontend.Http;
 
 namespace WebFrontend.Idempotency;
 
-/// <summary>Marks an endpoint as requiring an <c>Idempotency-Key</c> (API.md [idem]).</summary>
-public sealed class RequiresIdempotencyKey;
+/// <summary>
+/// Marks an endpoint as requiring an <c>Idempotency-Key</c> (API.md [idem]). <paramref name="recordedByResource"/>: the
+/// resource the request creates is itself the key's record (an order's id derives from its customer and key, and the
+/// order grain answers a repeat with the order it placed), so the key is only checked here and nothing is stored for
+/// it: a grain activation and two database writes fewer on the hot path.
+/// </summary>
+public sealed class RequiresIdempotencyKey(bool recordedByResource = false)
+{
+    public bool RecordedByResource => recordedByResource;
+}
 
 /// <summary>
 /// The IETF Idempotency-Key draft on top of the user's key grain (case C3): the first request under a key runs and
@@ -27,7 +35,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IGrainFactory gr
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresIdempotencyKey>() is null || context.User.Identity?.IsAuthenticated != true)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresIdempotencyKey>() is not { } requirement || context.User.Identity?.IsAuthenticated != true)
         {
             await next(context);
             return;
@@ -45,6 +53,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IGrainFactory gr
         {
             await Problem.Of(context, StatusCodes.Status400BadRequest, ProblemTypes.IdempotencyKeyInvalid, "Invalid Idempotency-Key.",
                 "An Idempotency-Key is 1 to 255 printable ASCII characters, sent once.").ExecuteAsync(context);
+            return;
+        }
+
+        if (requirement.RecordedByResource)
+        {
+            await next(context);
             return;
         }
 

@@ -90,6 +90,10 @@ public sealed class FrontEnd : WebApplicationFactory<Program>
         builder.UseSetting("Auth:SigningKey", Tokens.SigningKey);
         builder.UseSetting("Frontend:IdempotencyInFlightWait", "00:00:02");
         builder.UseSetting("Frontend:MaxRequestBodyBytes", "65536");
+
+        // Long enough that a test's products seen without a sale stay remembered for the whole test, whatever the
+        // machine's speed: a sale set meanwhile must still be enforced (by the saga).
+        builder.UseSetting("Frontend:SaleAdmissionMemory", "00:01:00");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("VnPay:TmnCode", TestPayments.TmnCode);
         builder.UseSetting("VnPay:HashSecret", TestPayments.HashSecret);

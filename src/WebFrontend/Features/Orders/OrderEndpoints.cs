@@ -20,7 +20,7 @@ public static class OrderEndpoints
     public static void MapOrderEndpoints(this RouteGroupBuilder api)
     {
         var orders = api.MapGroup("/orders").WithTags("Orders");
-        orders.MapPost("/", PlaceAsync).RequirePermission(Permissions.OrderCreate).WithMetadata(new RequiresIdempotencyKey(), new AdmittedBySaleProducts())
+        orders.MapPost("/", PlaceAsync).RequirePermission(Permissions.OrderCreate).WithMetadata(new RequiresIdempotencyKey(recordedByResource: true), new AdmittedBySaleProducts())
             .RequireRateLimiting(OrderPlacementConcurrency.PolicyName)
             .Accepts<CreateOrderRequest>("application/json").Produces<OrderResponse>(StatusCodes.Status201Created)
             .ProducesProblemTypes(ProblemTypes.ProductNotFound, ProblemTypes.OutOfStock, ProblemTypes.SaleNotStarted, ProblemTypes.SaleEnded,
@@ -28,7 +28,8 @@ public static class OrderEndpoints
             .WithName("placeOrder").WithSummary("Place an order")
             .WithDescription("Holds stock for every line and the coupon, opens the order's VNPay payment and answers the order as `PENDING_PAYMENT` "
                 + "with `payment.pay_url`; if anything cannot be held, nothing is. Amounts are whole đồng. A retry with the same `Idempotency-Key` "
-                + "answers the order the first request placed (the order id derives from the customer and the key). A product on a flash sale "
+                + "answers the order the first request placed, with `Idempotent-Replayed: true` (the order id derives from the customer and the key, "
+                + "and the order is the key's record: a retry while the first runs waits for it; a refusal is not kept, so a retry is decided afresh). A product on a flash sale "
                 + "is sold only within its window (409 `sale-not-started` with `Retry-After`, 409 `sale-ended`) and up to its limit per customer, "
                 + "counting every order of theirs (409 `purchase-limit-reached`).");
         orders.MapGet("/", ListAsync).RequirePermission(Permissions.OrderRead, Permissions.OrderReadOwn)
@@ -77,8 +78,10 @@ public static class OrderEndpoints
                 context.Response.Headers.Location = $"/api/v1/orders/{orderId}";
                 return TypedResults.Json(OrderResponse.From(placement.Order!), ApiJson.Context.OrderResponse, statusCode: StatusCodes.Status201Created);
             case PlacementStatus.AlreadyExists when IsSameOrder(placement.Order!, lines, request.CouponCode):
-                // A retry whose first answer was lost: the order it placed, as it was placed.
+                // A retry (its first answer lost, or sent while the first ran: the grain takes one call at a time, so
+                // it waited for it): the order the key placed.
                 context.Response.Headers.Location = $"/api/v1/orders/{orderId}";
+                context.Response.Headers[IdempotencyMiddleware.ReplayedHeader] = "true";
                 return TypedResults.Json(OrderResponse.From(placement.Order!), ApiJson.Context.OrderResponse, statusCode: StatusCodes.Status201Created);
             case PlacementStatus.AlreadyExists:
                 return Problem.Of(context, StatusCodes.Status422UnprocessableEntity, ProblemTypes.IdempotencyKeyReused, "Idempotency-Key reused.",

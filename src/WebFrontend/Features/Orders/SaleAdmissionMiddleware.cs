@@ -11,13 +11,15 @@ namespace WebFrontend.Features.Orders;
 public sealed class AdmittedBySaleProducts;
 
 /// <summary>
-/// In a flash sale most buyers come after the stock is gone. Before the Idempotency-Key is recorded and an order grain
-/// is activated (each a database access), every product on the order is asked, from its memory, whether it would
-/// refuse the order now (<see cref="IProductGrain.Admit"/>); a refusal is answered at once, as the saga would answer it,
-/// and nothing is written. A product not on a sale, or one that already holds the order (a retry), lets it through, and
-/// the saga decides as ever. A refusal is not stored under the key: nothing happened, and a retry is decided afresh.
+/// In a flash sale most buyers come after the stock is gone. Before an order grain is activated (a database read),
+/// every product on the order is asked, from its memory, whether it would refuse the order now
+/// (<see cref="IProductGrain.Admit"/>); a refusal is answered at once, as the saga would answer it, and nothing is
+/// written. A product not on a sale, or one that already holds the order (a retry), lets it through, and the saga
+/// decides as ever; products recently seen without a sale (<see cref="ProductsWithoutSale"/>) are not asked, so an
+/// ordinary order pays no extra call. A refusal is not stored under the key: nothing happened, and a retry is decided
+/// afresh.
 /// </summary>
-public sealed class SaleAdmissionMiddleware(RequestDelegate next, IGrainFactory grains, TimeProvider time)
+public sealed class SaleAdmissionMiddleware(RequestDelegate next, IGrainFactory grains, ProductsWithoutSale withoutSale, TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -30,10 +32,25 @@ public sealed class SaleAdmissionMiddleware(RequestDelegate next, IGrainFactory 
             return;
         }
 
+        var asked = lines.Where(line => !withoutSale.IsKnown(line.ProductId)).ToList();
+        if (asked.Count == 0)
+        {
+            await next(context);
+            return;
+        }
+
         var customerId = context.User.UserId();
         var orderId = OrderIds.For(customerId, key);
-        var outcomes = await Task.WhenAll(lines.Select(line => grains.GetGrain<IProductGrain>(line.ProductId).Admit(orderId, line.Quantity, customerId)));
-        if (ReservationRefusals.Of(lines, outcomes, time.GetUtcNow()) is { } refused)
+        var outcomes = await Task.WhenAll(asked.Select(line => grains.GetGrain<IProductGrain>(line.ProductId).Admit(orderId, line.Quantity, customerId)));
+        for (var i = 0; i < asked.Count; i++)
+        {
+            if (!outcomes[i].OnSale)
+            {
+                withoutSale.Remember(asked[i].ProductId);
+            }
+        }
+
+        if (ReservationRefusals.Of(asked, outcomes, time.GetUtcNow()) is { } refused)
         {
             await StockRefusals.Problem(context, refused).ExecuteAsync(context);
             return;
