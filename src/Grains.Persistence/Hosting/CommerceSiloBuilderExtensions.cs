@@ -60,8 +60,8 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<SchemaMigrator>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigration>();
 
-        // Orleans' providers run the same few queries over and over: let Npgsql prepare them.
-        var providers = WithAutoPrepare(connectionString);
+        // Orleans' providers run the same few queries over and over: prepared, and no reset between uses.
+        var providers = PostgresConnectionTuning.Apply(connectionString);
         silo.UseAdoNetClustering(options =>
         {
             options.Invariant = NpgsqlInvariant;
@@ -146,22 +146,10 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IGrainStateStore<TState>>(provider => provider.GetRequiredService<InMemoryStateStore<TState>>());
     }
 
-    /// <summary>The connection string with Npgsql's automatic preparation on, unless the string sets it.</summary>
-    private static string WithAutoPrepare(string connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare == 0)
-        {
-            builder.MaxAutoPrepare = 64;
-        }
-
-        return builder.ConnectionString;
-    }
-
     /// <summary>The silo's own pool: prepared statements for the stores' few statements, 40 connections unless the string says.</summary>
     private static NpgsqlDataSource SiloDataSource(string connectionString)
     {
-        var builder = new NpgsqlDataSourceBuilder(WithAutoPrepare(connectionString)) { Name = "silo" };
+        var builder = new NpgsqlDataSourceBuilder(PostgresConnectionTuning.Apply(connectionString)) { Name = "silo" };
         if (builder.ConnectionStringBuilder.MaxPoolSize == 100)
         {
             builder.ConnectionStringBuilder.MaxPoolSize = 40;

@@ -19,6 +19,9 @@ namespace Grains.Orders;
 /// <c>order.paid</c> in the same write as the change (case C18); money that pays for nothing raises
 /// <c>payment.refund_required</c>, once per transaction.
 /// </summary>
+// Activated on the silo whose gateway the front end called: no forwarding hop, and its payment (placed the same way)
+// is a call within the silo.
+[Orleans.Placement.PreferLocalPlacement]
 public sealed partial class OrderGrain(
     [PersistentState("order", StorageNames.Commerce)] IPersistentState<OrderState> order,
     IOptions<CommerceOptions> options,

@@ -13,6 +13,8 @@ namespace Grains.Payments;
 /// same way, one at a time. A success is recorded first and then told to the order; if telling fails, the reminder
 /// tells it again, so a crash between the two cannot leave a paid order pending.
 /// </summary>
+// Opened by its order, so activated beside it: opening it is a call within the silo.
+[Orleans.Placement.PreferLocalPlacement]
 public sealed partial class PaymentGrain(
     [PersistentState("payment", StorageNames.Commerce)] IPersistentState<PaymentState> payment,
     IPaymentGateway gateway,

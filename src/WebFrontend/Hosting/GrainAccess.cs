@@ -75,7 +75,7 @@ public static class GrainAccess
             client.UseAdoNetClustering(options =>
             {
                 options.Invariant = CommerceSiloBuilderExtensions.NpgsqlInvariant;
-                options.ConnectionString = connectionString;
+                options.ConnectionString = PostgresConnectionTuning.Apply(connectionString);
             });
             client.UseClusterTls();
             client.AddActivityPropagation();
@@ -99,11 +99,7 @@ public static class GrainAccess
 
         services.AddSingleton(_ =>
         {
-            var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = DataSourceName };
-            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
-            {
-                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
-            }
+            var dataSource = new NpgsqlDataSourceBuilder(PostgresConnectionTuning.Apply(connectionString)) { Name = DataSourceName };
 
             // Lists are one short statement each: a small pool serves many requests.
             if (dataSource.ConnectionStringBuilder.MaxPoolSize == 100)
