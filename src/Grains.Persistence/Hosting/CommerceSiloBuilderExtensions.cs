@@ -5,6 +5,7 @@ using Grains.Payments;
 using Grains.Persistence.Purge;
 using Grains.Persistence.Queries;
 using Grains.Persistence.Schema;
+using Grains.Persistence.Reminders;
 using Grains.Persistence.Storage;
 using Grains.Persistence.Stores;
 using Grains.Products;
@@ -49,8 +50,9 @@ public static class CommerceSiloBuilderExtensions
     }
 
     /// <summary>
-    /// The cluster on PostgreSQL: membership, reminders and default grain storage through Orleans' ADO.NET providers
-    /// (our schema and queries, migrated as the silo starts), the commerce states in their typed tables.
+    /// The cluster on PostgreSQL: membership and default grain storage through Orleans' ADO.NET providers (our schema
+    /// and queries, migrated as the silo starts), reminders through our own table (writes sharing transactions), the
+    /// commerce states in their typed tables.
     /// </summary>
     public static ISiloBuilder UsePostgres(this ISiloBuilder silo, string connectionString)
     {
@@ -67,11 +69,8 @@ public static class CommerceSiloBuilderExtensions
             options.Invariant = NpgsqlInvariant;
             options.ConnectionString = providers;
         });
-        silo.UseAdoNetReminderService(options =>
-        {
-            options.Invariant = NpgsqlInvariant;
-            options.ConnectionString = providers;
-        });
+        silo.AddReminders();
+        services.AddSingleton<IReminderTable, PostgresReminderTable>();
         silo.AddAdoNetGrainStorageAsDefault(options =>
         {
             options.Invariant = NpgsqlInvariant;
