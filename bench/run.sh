@@ -15,13 +15,16 @@
 #                               equivalent in SQL for context; ends with list-depth: ratio_deep_vs_first=<x> (target ≤ 2,
 #                               exit code 1 above it or if the walk repeats or misorders an order).
 #   bench/run.sh checkout       [--customers 2000] [--concurrency 64] [--frontends 1|2]   two silo processes, the front
-#                               end(s) and the VNPay gateway simulator (src/PaymentGateway, IPN on) as processes; each
-#                               customer places an order over HTTP, pays on the simulator and polls until PAID; orders/s
-#                               and p50/p90/p99 create → PAID; ends with checkout: paid_per_s=<x> p99_ms=<y> lost=<n>
-#                               (exit code 1 if any order was lost).
+#                               end(s) and the VNPay gateway simulator (src/PaymentGateway, IPN on) as processes; after a
+#                               40 s warm-up, N customers only place an order (orders created/s, POST p99, CPU ms per
+#                               order of every process, PostgreSQL's commits/scans/rows/WAL per order), then N others
+#                               place one, pay on the simulator and poll until PAID (paid/s, p50/p90/p99 create → PAID);
+#                               ends with checkout: created_per_s=<a> create_p99_ms=<b> paid_per_s=<x> p99_ms=<y>
+#                               lost=<n> (exit code 1 if any order was lost).
 #   bench/run.sh flash-sale     [--customers 10000] [--concurrency 64]   two silo processes and two front ends (rate limits
 #                               on, above an honest buyer's 10 attempts); one product on a sale of 5,000 units (at most
-#                               half the buyers), one per buyer; 10 attempts per buyer over HTTP; then from PostgreSQL
+#                               half the buyers), one per buyer; after a 40 s warm-up on a sale of its own, 10 attempts
+#                               per buyer over HTTP; then from PostgreSQL
 #                               orders = stock, stock 0, oversold 0, no buyer over the limit (exit code 1 otherwise) and
 #                               the product tables' row writes from pg_stat_user_tables; then wrk on the same path if
 #                               installed; ends with flash-sale: oversold=0 orders=<n> attempts_per_s=<x>
