@@ -275,48 +275,46 @@ public static class CheckoutBenchmark
             try
             {
                 // 1. Place the order.
+                var (placedStatus, placed) = await PlaceAsync(frontend, productId, token);
+                createMs = Ms(started);
+                if (placedStatus != HttpStatusCode.Created)
                 {
-                    var (status, body) = await PlaceAsync(frontend, productId, token);
-                    createMs = Ms(started);
-                    if (status != HttpStatusCode.Created)
-                    {
-                        return Checkout.Failed(index, customer, "create", $"POST /api/v1/orders answered {(int)status}: {Short(body)}", null, createMs);
-                    }
+                    return Checkout.Failed(index, customer, "create", $"POST /api/v1/orders answered {(int)placedStatus}: {Short(placed)}", null, createMs);
+                }
 
-                    var order = JsonNode.Parse(body)!;
-                    orderId = order["id"]!.GetValue<string>();
-                    paymentId = order["payment"]?["id"]?.GetValue<string>();
-                    var payUrl = order["payment"]?["pay_url"]?.GetValue<string>();
-                    if (paymentId is null || payUrl is null)
-                    {
-                        return Checkout.Failed(index, customer, "create", $"201 without payment.id / payment.pay_url: {Short(body)}", orderId, createMs);
-                    }
+                var order = JsonNode.Parse(placed)!;
+                orderId = order["id"]!.GetValue<string>();
+                paymentId = order["payment"]?["id"]?.GetValue<string>();
+                var payUrl = order["payment"]?["pay_url"]?.GetValue<string>();
+                if (paymentId is null || payUrl is null)
+                {
+                    return Checkout.Failed(index, customer, "create", $"201 without payment.id / payment.pay_url: {Short(placed)}", orderId, createMs);
+                }
 
-                    // 2. The customer opens the pay URL: the simulator checks its signature and registers the transaction.
-                    var step = Stopwatch.GetTimestamp();
-                    using (var payPage = await http.GetAsync(new Uri(payUrl)))
+                // 2. The customer opens the pay URL: the simulator checks its signature and registers the transaction.
+                var step = Stopwatch.GetTimestamp();
+                using (var payPage = await http.GetAsync(new Uri(payUrl)))
+                {
+                    var html = await payPage.Content.ReadAsStringAsync();
+                    payPageMs = Ms(step);
+                    if (payPage.StatusCode != HttpStatusCode.OK)
                     {
-                        var html = await payPage.Content.ReadAsStringAsync();
-                        payPageMs = Ms(step);
-                        if (payPage.StatusCode != HttpStatusCode.OK)
-                        {
-                            return Checkout.Failed(index, customer, "pay-page", $"GET pay_url answered {(int)payPage.StatusCode}: {Short(html)}", orderId, createMs, payPageMs,
-                                paymentId: paymentId);
-                        }
+                        return Checkout.Failed(index, customer, "pay-page", $"GET pay_url answered {(int)payPage.StatusCode}: {Short(html)}", orderId, createMs, payPageMs,
+                            paymentId: paymentId);
                     }
+                }
 
-                    // 3. The customer pays: the simulator records the success and queues the IPN.
-                    step = Stopwatch.GetTimestamp();
-                    using (var complete = await http.PostAsJsonAsync(new Uri(gateway, $"/_sim/transactions/{Uri.EscapeDataString(paymentId)}/complete"),
-                        new JsonObject { ["outcome"] = "success" }))
+                // 3. The customer pays: the simulator records the success and queues the IPN.
+                step = Stopwatch.GetTimestamp();
+                using (var complete = await http.PostAsJsonAsync(new Uri(gateway, $"/_sim/transactions/{Uri.EscapeDataString(paymentId)}/complete"),
+                    new JsonObject { ["outcome"] = "success" }))
+                {
+                    var text = await complete.Content.ReadAsStringAsync();
+                    completeMs = Ms(step);
+                    if (complete.StatusCode != HttpStatusCode.OK)
                     {
-                        var text = await complete.Content.ReadAsStringAsync();
-                        completeMs = Ms(step);
-                        if (complete.StatusCode != HttpStatusCode.OK)
-                        {
-                            return Checkout.Failed(index, customer, "complete", $"POST /_sim/.../complete answered {(int)complete.StatusCode}: {Short(text)}",
-                                orderId, createMs, payPageMs, completeMs, paymentId);
-                        }
+                        return Checkout.Failed(index, customer, "complete", $"POST /_sim/.../complete answered {(int)complete.StatusCode}: {Short(text)}",
+                            orderId, createMs, payPageMs, completeMs, paymentId);
                     }
                 }
 
