@@ -1,5 +1,5 @@
-using Grains.Persistence.Storage;
 using System.Globalization;
+using Grains.Persistence.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
