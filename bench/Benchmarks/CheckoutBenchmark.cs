@@ -112,11 +112,15 @@ public static class CheckoutBenchmark
             // Placement alone first: as many orders as customers, only POST /api/v1/orders, 64 at a time.
             var processes = ProcessNames(silos, frontends, gateway);
             Console.WriteLine($"  placing: {customers:N0} orders, {concurrency} POST /api/v1/orders at a time, not paid…");
+            // PostgreSQL's counters around the placements alone: quiet before and after, so every backend has reported.
+            var settle = arguments.Smoke ? TimeSpan.Zero : DatabaseActivity.Settle;
             await using var statistics = NpgsqlDataSource.Create(database);
+            await Task.Delay(settle);
             var placeDatabaseBefore = await DatabaseActivity.SnapshotAsync(statistics);
             var placeCpuBefore = ProcessCpu.Snapshot(processes);
             var placing = await PlaceLoadAsync(client, "bench-place", customers, concurrency);
             var placeCpu = ProcessCpu.Snapshot(processes);
+            await Task.Delay(settle);
             var placeDatabase = await DatabaseActivity.SnapshotAsync(statistics);
 
             var statsBefore = await gateway.StatsAsync(http);

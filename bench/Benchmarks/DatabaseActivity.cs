@@ -7,11 +7,18 @@ namespace Benchmarks;
 /// <summary>
 /// What PostgreSQL did between two snapshots: transactions committed and rolled back in the benchmark's database, row
 /// reads by index and rows written (all tables), and WAL bytes (the whole server, which only the benchmark uses). The
-/// counters are PostgreSQL's cumulative statistics, which backends report at most about once a second, so a snapshot
-/// taken right after a phase can miss its last second: the phase's own length makes that small, and it is said.
+/// counters are PostgreSQL's cumulative statistics, which a busy backend reports at most once a second and an idle one
+/// after <see cref="Settle"/>: a snapshot is only exact once the load before it has been quiet that long.
 /// </summary>
 public sealed record DatabaseActivity(long Commits, long Rollbacks, long IndexScans, long RowsWritten, long WalBytes)
 {
+    /// <summary>
+    /// How long after a load every backend has reported its counters: a backend reports when it goes idle, at most once
+    /// a second, and otherwise within PGSTAT_IDLE_INTERVAL (10 s); read sooner, the last writes of an idle pooled
+    /// connection are missing.
+    /// </summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(11);
+
     /// <summary>Per table: index scans, sequential scans, rows inserted, updated and deleted.</summary>
     public IReadOnlyDictionary<string, long[]> Tables { get; init; } = new Dictionary<string, long[]>();
 

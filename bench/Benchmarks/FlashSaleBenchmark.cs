@@ -53,12 +53,6 @@ public static class FlashSaleBenchmark
         ["RateLimits__Orders__Burst"] = "20",
     };
 
-    /// <summary>
-    /// A backend reports its table counters to the shared statistics when it goes idle, at most once a second, and
-    /// otherwise within PGSTAT_IDLE_INTERVAL (10 s): read sooner, the last writes of an idle pooled connection are missing.
-    /// </summary>
-    private static readonly TimeSpan StatsSettle = TimeSpan.FromSeconds(11);
-
     private static readonly string[] s_productTables = ["products", "product_holds", "product_sale_buyers"];
 
     public static async Task<int> RunAsync(BenchmarkArguments arguments)
@@ -103,15 +97,15 @@ public static class FlashSaleBenchmark
 
             var tokens = Tokens("bench-buyer", buyers);
             await using var dataSource = NpgsqlDataSource.Create(database);
-            await Task.Delay(StatsSettle);
+            await Task.Delay(DatabaseActivity.Settle);
             var before = await CountersAsync(dataSource);
             var loadBefore = ResultsFile.LoadAverage();
             Console.WriteLine($"  measuring: {attempts:N0} attempts…");
             var load = await RunLoadAsync(http, addresses, ProductId, tokens, attempts, concurrency);
             var loadAfter = ResultsFile.LoadAverage();
             Console.WriteLine($"  {load.Describe()}");
-            Console.WriteLine($"  waiting {StatsSettle.TotalSeconds:0} s for PostgreSQL's statistics to include every backend's writes…");
-            await Task.Delay(StatsSettle);
+            Console.WriteLine($"  waiting {DatabaseActivity.Settle.TotalSeconds:0} s for PostgreSQL's statistics to include every backend's writes…");
+            await Task.Delay(DatabaseActivity.Settle);
             var after = await CountersAsync(dataSource);
             var books = await ReadBooksAsync(dataSource, stock);
             var membership = await MembershipCheck.ReadAsync(database);

@@ -42,6 +42,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IOrderSagaFaults, NoOrderSagaFaults>();
         services.TryAddSingleton<PaymentGatewayMetrics>();
         services.TryAddSingleton<IPaymentGateway, VnPayGateway>();
+        services.TryAddSingleton<NewGrainKeys>();
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.Commerce, (provider, _) => new CommerceGrainStorage(provider));
         services.AddHostedService<IdempotencyKeyPurgeService>();
         silo.AddIncomingGrainCallFilter<RequestLogScopeFilter>();

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
@@ -9,14 +10,15 @@ namespace Grains.Persistence.Storage;
 /// The typed grain storage provider (<see cref="Grains.Storage.StorageNames.Commerce"/>): each state type goes to the
 /// <see cref="IGrainStateStore{TState}"/> registered for it, which writes only what changed. Orleans never calls
 /// <see cref="IChangeTracking.AcceptChanges"/>, so this provider clears a state's deltas itself, as soon as the store
-/// has taken them: changes made while the write is in flight are the next write's.
+/// has taken them: changes made while the write is in flight are the next write's. A grain this silo just created under a
+/// new id (<see cref="NewGrainKeys"/>) is not read at all: there is nothing yet.
 /// </summary>
 public sealed class CommerceGrainStorage(IServiceProvider services) : IGrainStorage
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        if (await Store<T>().ReadAsync(grainId.Key.ToString()!, CancellationToken.None).ConfigureAwait(false) is not { } stored)
+        if (services.GetService<NewGrainKeys>()?.TryTake(grainId) == true || await Store<T>().ReadAsync(grainId.Key.ToString()!, CancellationToken.None).ConfigureAwait(false) is not { } stored)
         {
             grainState.ETag = null;
             grainState.RecordExists = false;

@@ -27,6 +27,7 @@ public sealed partial class OrderGrain(
     IOptions<CommerceOptions> options,
     IOrderSagaFaults faults,
     IPaymentGateway gateway,
+    NewGrainKeys newGrains,
     TimeProvider time,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
@@ -93,6 +94,9 @@ public sealed partial class OrderGrain(
 
             var paymentId = $"pay{Guid.CreateVersion7(now):N}";
             payment = GrainFactory.GetGrain<IPaymentGrain>(paymentId);
+
+            // A new id: the payment activates (beside this order) without reading a row that cannot exist yet.
+            newGrains.Add(payment.GetGrainId());
             var opened = await payment.Open(new OpenPayment(OrderId, subtotal - discount, options.Value.Currency, expiresAt, command.ClientIp));
             await faults.At(OrderSagaStep.PaymentOpened, OrderId);
 
