@@ -40,7 +40,7 @@ public static class CheckoutBenchmark
     /// <summary>
     /// Placements before anything is measured. The silos and front ends go on compiling hot methods (tiered JIT, with
     /// PGO) for tens of seconds under load on two cores; measured sooner, a phase measures the JIT as much as the order
-    /// path (the same build placed 162 orders/s after 2,000 warm-up placements, 333/s after 40 s of them).
+    /// path (the same build placed 206 orders/s after 2,000 warm-up placements, 333/s after 40 s of them).
     /// </summary>
     private static readonly TimeSpan WarmupDuration = TimeSpan.FromSeconds(40);
 
@@ -106,7 +106,7 @@ public static class CheckoutBenchmark
             Console.WriteLine($"  warm-up: {warmupCustomers} checkouts, then placements for {warmupDuration.TotalSeconds:0} s (not counted)…");
             var warmup = await RunLoadAsync(client, "bench-warm", warmupCustomers, concurrency);
             Console.WriteLine($"  warm-up: {warmup.Results.Count(r => r.Paid)} of {warmupCustomers} paid in {warmup.Elapsed.TotalSeconds:0.0} s");
-            var warmPlacements = await PlaceLoadAsync(client, "bench-warm-place", int.MaxValue, concurrency, warmupDuration);
+            var warmPlacements = await PlaceLoadAsync(client, "bench-warm-place", MaxWarmupPlacementsPerProduct * Products, concurrency, warmupDuration);
             Console.WriteLine($"  warm-up: {warmPlacements.Results.Count(r => r.Created):N0} of {warmPlacements.Results.Length:N0} placed in {warmPlacements.Elapsed.TotalSeconds:0.0} s");
 
             // Placement alone first: as many orders as customers, only POST /api/v1/orders, 64 at a time.
@@ -141,9 +141,7 @@ public static class CheckoutBenchmark
             var books = await ReadBooksAsync(dataSource);
             var logs = CountLogLevels(runDirectory);
             Print(report, books, logs, customers, concurrency, frontendCount);
-            var cpu = PrintPlacementAndCpu(placement, placeCpu, placeCpuBefore, checkoutCpu, checkoutCpuBefore, report);
-            Row("PostgreSQL per order created (placement)", "");
-            var placementDatabase = placeDatabase.PerUnit(placeDatabaseBefore, placement.Created, Row);
+            var (cpu, placementDatabase) = PrintPlacement(placement, placeCpu, placeCpuBefore, placeDatabase, placeDatabaseBefore, checkoutCpu, checkoutCpuBefore, report);
             Console.WriteLine($"  load average (1/5/15 min) before / after the measured run: {loadBefore} / {loadAfter}");
             await WriteResultsAsync(arguments, dataSource, report, books, logs, customers, concurrency, frontendCount, warmupCustomers,
                 loadBefore, loadAfter, membership, placement, cpu, placementDatabase);
@@ -177,46 +175,47 @@ public static class CheckoutBenchmark
     /// <summary><paramref name="count"/> customers, <paramref name="concurrency"/> at a time, each checking out once.</summary>
     private static async Task<Load> RunLoadAsync(CheckoutClient client, string customerPrefix, int count, int concurrency)
     {
-        var results = new Checkout[count];
-        var next = -1;
-        var clock = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        var (results, elapsed) = await RunConcurrentlyAsync(count, concurrency, duration: null, index =>
         {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < count)
-            {
-                var customer = $"{customerPrefix}-{index.ToString("D5", CultureInfo.InvariantCulture)}";
-                results[index] = await client.CheckOutAsync(index, customer, CustomerToken(customer));
-            }
-        })).ToArray();
-        await Task.WhenAll(workers);
-        clock.Stop();
-        return new Load(results, clock.Elapsed);
+            var customer = Customer(customerPrefix, index);
+            return client.CheckOutAsync(index, customer, CustomerToken(customer));
+        });
+        return new Load(results, elapsed);
     }
 
     /// <summary>
     /// <paramref name="count"/> customers, <paramref name="concurrency"/> at a time, each placing one order and no more;
-    /// with <paramref name="duration"/>, no new one starts after it (nor after <see cref="MaxWarmupPlacementsPerProduct"/>
-    /// per product: the stock set aside).
+    /// with <paramref name="duration"/>, no new one starts after it.
     /// </summary>
     private static async Task<PlacementLoad> PlaceLoadAsync(CheckoutClient client, string customerPrefix, int count, int concurrency, TimeSpan? duration = null)
     {
-        var results = new ConcurrentDictionary<int, Placement>();
-        var limit = duration is null ? count : Math.Min(count, MaxWarmupPlacementsPerProduct * Products);
+        var (results, elapsed) = await RunConcurrentlyAsync(count, concurrency, duration,
+            index => client.PlaceOnlyAsync(index, CustomerToken(Customer(customerPrefix, index))));
+        return new PlacementLoad(results, elapsed);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="iteration"/> for 0, 1, 2… below <paramref name="count"/>, <paramref name="concurrency"/> at a
+    /// time; with <paramref name="duration"/>, none starts after it. The results of those that ran, in order.
+    /// </summary>
+    private static async Task<(T[] Results, TimeSpan Elapsed)> RunConcurrentlyAsync<T>(int count, int concurrency, TimeSpan? duration, Func<int, Task<T>> iteration)
+    {
+        var results = new T[count];
         var next = -1;
         var clock = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, Math.Min(concurrency, limit)).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, count)).Select(_ => Task.Run(async () =>
         {
             int index;
-            while ((duration is null || clock.Elapsed < duration) && (index = Interlocked.Increment(ref next)) < limit)
+            while ((duration is null || clock.Elapsed < duration) && (index = Interlocked.Increment(ref next)) < count)
             {
-                results[index] = await client.PlaceOnlyAsync(index, CustomerToken($"{customerPrefix}-{index.ToString("D5", CultureInfo.InvariantCulture)}"));
+                results[index] = await iteration(index);
             }
-        })).ToArray();
-        await Task.WhenAll(workers);
+        })));
         clock.Stop();
-        return new PlacementLoad([.. results.OrderBy(p => p.Key).Select(p => p.Value)], clock.Elapsed);
+        return (results[..Math.Min(next + 1, count)], clock.Elapsed);
     }
+
+    private static string Customer(string prefix, int index) => $"{prefix}-{index.ToString("D5", CultureInfo.InvariantCulture)}";
 
     private static Dictionary<int, string> ProcessNames(List<SiloProcess> silos, List<WebFrontendProcess> frontends, PaymentGatewayProcess gateway)
     {
@@ -541,8 +540,13 @@ public static class CheckoutBenchmark
         }
     }
 
-    /// <summary>The placement phase's table, and CPU per order of each process in both phases; returns the latter as JSON.</summary>
-    private static JsonObject PrintPlacementAndCpu(PlacementReport placement, ProcessCpu placeCpu, ProcessCpu placeCpuBefore, ProcessCpu checkoutCpu, ProcessCpu checkoutCpuBefore, Report report)
+    /// <summary>
+    /// The placement phase's table with its CPU and PostgreSQL work per order, and CPU per paid order in the checkout
+    /// phase; returns the CPU of both phases and the placement's database work as JSON.
+    /// </summary>
+    private static (JsonObject Cpu, JsonObject PlacementDatabase) PrintPlacement(
+        PlacementReport placement, ProcessCpu placeCpu, ProcessCpu placeCpuBefore, DatabaseActivity placeDatabase, DatabaseActivity placeDatabaseBefore,
+        ProcessCpu checkoutCpu, ProcessCpu checkoutCpuBefore, Report report)
     {
         Console.WriteLine();
         Console.WriteLine($"| {"placement only (POST /orders, not paid)",-44} | {"value",16} |");
@@ -553,6 +557,8 @@ public static class CheckoutBenchmark
         Row("POST /orders p99 / max (ms)", $"{Fixed(placement.Latency.P99, 1)} / {Fixed(placement.Latency.Max, 1)}");
         Row("CPU per order created (share of the cores)", "");
         var placing = placeCpu.PerUnit(placeCpuBefore, placement.Created, placement.Elapsed, Row);
+        Row("PostgreSQL per order created", "");
+        var database = placeDatabase.PerUnit(placeDatabaseBefore, placement.Created, Row);
         Console.WriteLine();
         Console.WriteLine($"| {"checkout: CPU per order paid (share)",-44} | {"value",16} |");
         Console.WriteLine($"|{new string('-', 46)}|{new string('-', 18)}|");
@@ -562,12 +568,12 @@ public static class CheckoutBenchmark
             Console.WriteLine($"  placement e.g. {failure}");
         }
 
-        return new JsonObject
+        return (new JsonObject
         {
             ["what"] = "CPU seconds of each process over a phase (from /proc), ms per order created (placement) or paid (checkout), and its share of the machine's cores",
             ["placement"] = placing,
             ["checkout"] = checkingOut,
-        };
+        }, database);
     }
 
     private static void Row(string measure, string value) => Console.WriteLine($"| {measure,-44} | {value,16} |");

@@ -25,7 +25,7 @@ public sealed class ProcessCpu
         _machineIdle = machineIdle;
     }
 
-    public static bool IsAvailable => File.Exists("/proc/stat");
+    private static bool IsAvailable => File.Exists("/proc/stat");
 
     /// <summary>Reads the CPU time so far of the processes in <paramref name="named"/> (pid → name), PostgreSQL's and this one's.</summary>
     public static ProcessCpu Snapshot(IReadOnlyDictionary<int, string> named)
@@ -58,9 +58,8 @@ public sealed class ProcessCpu
     }
 
     /// <summary>Seconds of CPU per name since <paramref name="before"/>, plus "other" and "idle" for the rest of the machine.</summary>
-    public IReadOnlyList<KeyValuePair<string, double>> Since(ProcessCpu before)
+    private IReadOnlyList<KeyValuePair<string, double>> Since(ProcessCpu before)
     {
-        ArgumentNullException.ThrowIfNull(before);
         var seconds = _ticks.Keys.Union(before._ticks.Keys)
             .Select(name => KeyValuePair.Create(name, (_ticks.GetValueOrDefault(name) - before._ticks.GetValueOrDefault(name)) / TicksPerSecond))
             .OrderBy(p => Order(p.Key)).ThenBy(p => p.Key, StringComparer.Ordinal)

@@ -29,9 +29,8 @@ public sealed class ClusterTlsTests(TlsCluster cluster) : IClassFixture<TlsClust
     {
         await using var client = GatewayClient.Create(cluster.GatewayPort);
 
-        var silo = await RefusedAsync(client, CorruptedFrame);
-
-        Assert.Contains(CorruptedFrame, silo, StringComparison.Ordinal);
+        // Refused, and the silo logged the handshake failing for exactly this reason.
+        await RefusedAsync(client, CorruptedFrame);
     }
 
     /// <summary>
@@ -46,9 +45,8 @@ public sealed class ClusterTlsTests(TlsCluster cluster) : IClassFixture<TlsClust
         settings["ClusterTls:TrustedThumbprints:0"] = ClusterCertificates.Fingerprint(cluster.ClusterCertificate);
         await using var client = GatewayClient.Create(cluster.GatewayPort, settings);
 
-        var silo = await RefusedAsync(client, RejectedCertificate);
-
-        Assert.Contains(RejectedCertificate, silo, StringComparison.Ordinal);
+        // Refused, and the silo logged the handshake failing for exactly this reason.
+        await RefusedAsync(client, RejectedCertificate);
     }
 
     [Fact]
@@ -105,12 +103,12 @@ public sealed class ClusterTlsTests(TlsCluster cluster) : IClassFixture<TlsClust
     /// Starts <paramref name="client"/> and waits until its first connection attempt to the gateway has failed and, when
     /// <paramref name="siloReason"/> is given, the silo has logged that reason for a failed TLS handshake (matched on the
     /// reason, so a late line about an earlier test's connection is not taken for this one's); the client never gets as
-    /// far as started, so it cannot call a grain. Returns the silo's log line.
+    /// far as started, so it cannot call a grain.
     /// </summary>
-    private async Task<string> RefusedAsync(GatewayClient client, string? siloReason)
+    private async Task RefusedAsync(GatewayClient client, string? siloReason)
     {
         var siloRefusal = siloReason is null
-            ? Task.FromResult("")
+            ? Task.CompletedTask
             : cluster.Gateway.NextLine(line => line.Contains("TlsServerConnectionMiddleware", StringComparison.Ordinal)
                 && line.Contains("Authentication failed", StringComparison.Ordinal) && line.Contains(siloReason, StringComparison.Ordinal));
         var failedAttempt = client.FirstLog(r => r.Category == "Orleans.Runtime.Messaging.ConnectionManager"
@@ -120,9 +118,8 @@ public sealed class ClusterTlsTests(TlsCluster cluster) : IClassFixture<TlsClust
         var first = await Task.WhenAny(started, failedAttempt).WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.True(first == failedAttempt, "The client connected to the gateway.");
-        var silo = await siloRefusal.WaitAsync(TimeSpan.FromMinutes(1));
+        await siloRefusal.WaitAsync(TimeSpan.FromMinutes(1));
         Assert.False(started.IsCompleted);
-        return silo;
     }
 }
 

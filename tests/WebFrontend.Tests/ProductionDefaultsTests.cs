@@ -69,6 +69,8 @@ public sealed class ProductionDefaultsTests
         { "Production", "RateLimits:OrderConcurrency:QueueLimit", "-1", "RateLimits:OrderConcurrency:QueueLimit" },
         { "Production", "RateLimits:OrderConcurrency:RetryAfter", "00:00:00", "RateLimits:OrderConcurrency:RetryAfter" },
         { "Production", "ClusterTls:KeyPath", "/etc/commerce/cluster.key", "ClusterTls:CertificatePath" },
+        { "Production", "Frontend:SaleAdmissionMemory", "00:01:01", "SaleAdmissionMemory" },
+        { "Production", "Frontend:SaleAdmissionMemory", "-00:00:01", "SaleAdmissionMemory" },
     };
 
     [Theory]

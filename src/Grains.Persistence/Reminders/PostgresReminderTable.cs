@@ -74,19 +74,13 @@ public sealed class PostgresReminderTable(SharedTransactionWriter writer, IOptio
 
     public async Task TestOnlyClearTable()
     {
-        await using var command = writer.DataSource.CreateCommand("DELETE FROM orleans_reminders WHERE service_id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = ServiceId });
+        await using var command = Command("DELETE FROM orleans_reminders WHERE service_id = $1", ServiceId);
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
     private async Task<ReminderTableData> ReadAsync(string sql, params object[] parameters)
     {
-        await using var command = writer.DataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
+        await using var command = Command(sql, parameters);
         var entries = new List<ReminderEntry>();
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
@@ -102,5 +96,16 @@ public sealed class PostgresReminderTable(SharedTransactionWriter writer, IOptio
         }
 
         return new ReminderTableData(entries);
+    }
+
+    private NpgsqlCommand Command(string sql, params object[] parameters)
+    {
+        var command = writer.DataSource.CreateCommand(sql);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
     }
 }

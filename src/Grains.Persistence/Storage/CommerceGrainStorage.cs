@@ -15,10 +15,13 @@ namespace Grains.Persistence.Storage;
 /// </summary>
 public sealed class CommerceGrainStorage(IServiceProvider services) : IGrainStorage
 {
+    private readonly NewGrainKeys? _newGrains = services.GetService<NewGrainKeys>();
+
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        if (services.GetService<NewGrainKeys>()?.TryTake(grainId) == true || await Store<T>().ReadAsync(grainId.Key.ToString()!, CancellationToken.None).ConfigureAwait(false) is not { } stored)
+        var isNew = _newGrains?.TryTake(grainId) == true;
+        if (isNew || await Store<T>().ReadAsync(grainId.Key.ToString()!, CancellationToken.None).ConfigureAwait(false) is not { } stored)
         {
             grainState.ETag = null;
             grainState.RecordExists = false;
@@ -58,6 +61,6 @@ public sealed class CommerceGrainStorage(IServiceProvider services) : IGrainStor
         => grainState.ETag is { } etag ? long.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture) : null;
 
     private IGrainStateStore<T> Store<T>()
-        => (IGrainStateStore<T>?)services.GetService(typeof(IGrainStateStore<>).MakeGenericType(typeof(T)))
+        => services.GetService<IGrainStateStore<T>>()
             ?? throw new InvalidOperationException($"No typed store is registered for {typeof(T).Name}; it cannot use the '{Grains.Storage.StorageNames.Commerce}' storage.");
 }

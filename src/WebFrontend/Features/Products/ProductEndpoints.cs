@@ -348,20 +348,15 @@ public static class ProductEndpoints
     }
 
     /// <summary>
+    /// The request's If-Match and If-None-Match, and the answer a malformed one gets (null when both are well formed).
     /// A field that is neither <c>*</c> nor a list of entity-tags is refused before anything is read or written: any
     /// reading of it would be a guess, and a wrong guess could overwrite a newer version.
     /// </summary>
-    /// <summary>The request's If-Match and If-None-Match, and the answer a malformed one gets (null when both are well formed).</summary>
     private static (EntityTagHeader IfMatch, EntityTagHeader IfNoneMatch, IResult? Malformed) Conditions(HttpContext context)
     {
+        const string Expected = "Must be * or a comma-separated list of entity tags such as \"3\" or W/\"3\".";
         var ifMatch = EntityTagHeader.Parse(context.Request.Headers.IfMatch);
         var ifNoneMatch = EntityTagHeader.Parse(context.Request.Headers.IfNoneMatch);
-        return (ifMatch, ifNoneMatch, MalformedConditions(context, ifMatch, ifNoneMatch));
-    }
-
-    private static IResult? MalformedConditions(HttpContext context, EntityTagHeader ifMatch, EntityTagHeader ifNoneMatch)
-    {
-        const string Expected = "Must be * or a comma-separated list of entity tags such as \"3\" or W/\"3\".";
         var errors = new FieldErrors();
         if (ifMatch.Kind == EntityTagHeaderKind.Malformed)
         {
@@ -373,7 +368,7 @@ public static class ProductEndpoints
             errors.Add("If-None-Match", Expected);
         }
 
-        return errors.Any ? Problem.Validation(context, errors.ToDictionary()) : null;
+        return (ifMatch, ifNoneMatch, errors.Any ? Problem.Validation(context, errors.ToDictionary()) : null);
     }
 
     private static IResult IfMatchFailed(HttpContext context, long version)
