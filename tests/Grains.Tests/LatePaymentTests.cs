@@ -1,3 +1,4 @@
+using IntegrationEvents;
 using System.Text.Json;
 using Grains.Orders;
 using Grains.Outbox;

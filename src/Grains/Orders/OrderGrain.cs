@@ -184,6 +184,7 @@ public sealed partial class OrderGrain(
             // asked for in the same write, then gives back what it holds and what it sold.
             LogSoldOut(logger, OrderId, command.PaymentId);
             State.Status = OrderStatus.Expired;
+            RaiseEnded(time.GetUtcNow());
             await RequestRefundAsync(command, RefundReasons.SoldOut);
             await GiveBackAsync();
             return PaymentConfirmation.RefundRequired;
@@ -289,9 +290,19 @@ public sealed partial class OrderGrain(
     private async Task EndUnpaidAsync(OrderStatus final)
     {
         State.Status = final;
-        await PersistAsync(time.GetUtcNow());
+        var now = time.GetUtcNow();
+        RaiseEnded(now);
+        await PersistAsync(now);
         await GiveBackAsync();
     }
+
+    /// <summary>Tells the customer the order ended unpaid (its status says how), in the write that ends it.</summary>
+    private void RaiseEnded(DateTimeOffset now)
+        => Raise(OutboxEvents.Ended(
+            OrderId,
+            new OrderEndedPayload(OrderId, State.CustomerId, OrderStatusNames.Of(State.Status), State.Total, State.Currency, now),
+            cancelled: State.Status == OrderStatus.Cancelled,
+            now));
 
     private async Task GiveBackAsync()
     {

@@ -1,3 +1,5 @@
+using IntegrationEvents;
+
 namespace Grains.Outbox;
 
 /// <summary>
@@ -13,4 +15,8 @@ public sealed record OutboxMessage(
     string AggregateId,
     string EventType,
     string Payload,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt)
+{
+    /// <summary>The event as consumers see it: its dedupe key stays in the outbox.</summary>
+    public IntegrationEvent ToIntegrationEvent() => new(Id, EventType, AggregateType, AggregateId, OccurredAt, Payload);
+}

@@ -1,3 +1,4 @@
+using IntegrationEvents;
 using Grains.Orders;
 using Grains.Outbox;
 using Grains.Payments;

@@ -1,3 +1,4 @@
+using IntegrationEvents;
 using Grains.Outbox;
 using Grains.Payments;
 using Grains.Persistence.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using IntegrationEvents;
 using System.Collections.Immutable;
 using Grains.Idempotency;
 using Grains.Orders;
