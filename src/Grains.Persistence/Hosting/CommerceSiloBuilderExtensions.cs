@@ -2,6 +2,8 @@ using Grains.Coupons;
 using Grains.Idempotency;
 using Grains.Orders;
 using Grains.Payments;
+using Grains.Outbox;
+using Grains.Persistence.Outbox;
 using Grains.Persistence.Purge;
 using Grains.Persistence.Queries;
 using Grains.Persistence.Schema;
@@ -11,6 +13,8 @@ using Grains.Persistence.Stores;
 using Grains.Products;
 using Grains.Storage;
 using Grains.Wallets;
+using IntegrationEvents;
+using Messaging.RabbitMq;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -45,9 +49,27 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<NewGrainKeys>();
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.Commerce, (provider, _) => new CommerceGrainStorage(provider));
         services.AddHostedService<IdempotencyKeyPurgeService>();
+        AddOutboxRelay(services);
         silo.AddIncomingGrainCallFilter<RequestLogScopeFilter>();
         silo.AddActivityPropagation();
         return silo;
+    }
+
+    /// <summary>
+    /// The outbox's relays ("Outbox" section) and where they deliver: the broker when <c>RabbitMq:Uri</c> is set, else
+    /// the <see cref="IIntegrationEventHandler"/> in this process (the embedded mode's consumer).
+    /// </summary>
+    private static void AddOutboxRelay(IServiceCollection services)
+    {
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<OutboxMetrics>();
+        services.TryAddSingleton<IOutboxRelayFaults, NoOutboxRelayFaults>();
+        services.TryAddSingleton<IEventPublisher>(provider => provider.GetRequiredService<IOptions<RabbitMqOptions>>().Value.Uri is null
+            ? ActivatorUtilities.CreateInstance<InProcessEventPublisher>(provider)
+            : ActivatorUtilities.CreateInstance<RabbitMqEventPublisher>(provider));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, OutboxRelayStarter>();
+        services.AddHostedService<OutboxPurgeService>();
     }
 
     /// <summary>
@@ -91,6 +113,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IGrainStateStore<CouponState>, CouponStateStore>();
         services.TryAddSingleton<IGrainStateStore<IdempotencyState>, IdempotencyStateStore>();
         services.TryAddSingleton<IIdempotencyKeyPurge, PostgresIdempotencyKeyPurge>();
+        services.TryAddSingleton<IOutboxStore, PostgresOutboxStore>();
         return silo;
     }
 
@@ -106,6 +129,7 @@ public static class CommerceSiloBuilderExtensions
         silo.AddMemoryGrainStorageAsDefault();
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.Services.TryAddSingleton<InMemoryOutbox>();
+        silo.Services.TryAddSingleton<IOutboxStore>(provider => provider.GetRequiredService<InMemoryOutbox>());
         AddInMemoryStore<ProductState>(silo.Services);
         AddInMemoryStore<OrderState>(silo.Services);
         AddInMemoryStore<PaymentState>(silo.Services);
