@@ -34,6 +34,9 @@ builder.Services.AddSingleton<StatusFaults>();
 builder.Services.AddSingleton<RequestIdRegistry>();
 builder.Services.AddSingleton<SimulatorStats>();
 
+// Probes for container orchestrators (deploy/): all state is in this process, so live and ready mean "it answers".
+builder.Services.AddHealthChecks();
+
 // Each IPN attempt has its own deadline (Ipn:Timeout); redirects are not followed, as a merchant's 3xx is no confirmation.
 builder.Services.AddHttpClient(IpnDelivery.HttpClientName, client =>
     {
@@ -48,6 +51,8 @@ app.UseStatusCodePages();
 app.MapPayPageEndpoints();
 app.MapQueryEndpoint();
 app.MapAdminEndpoints();
+app.MapHealthChecks("/health/live");
+app.MapHealthChecks("/health/ready");
 app.AnnounceListeningAddress();
 
 try

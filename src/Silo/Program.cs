@@ -40,6 +40,15 @@ builder.UseOrleans(silo =>
     {
         silo.UsePostgres(connectionString);
     }
+
+    // Kubernetes sets KUBERNETES_SERVICE_HOST in every pod's environment. There the silo also reconciles
+    // membership with its pods (a deleted pod's silo is declared dead at once instead of after missed probes) and
+    // takes its name from POD_NAME (deploy/k8s/silo.yaml). Registered last so that the pod's name wins over Silo:Name:
+    // the agent matches silos to pods by name. Outside Kubernetes nothing changes.
+    if (!string.IsNullOrEmpty(builder.Configuration["KUBERNETES_SERVICE_HOST"]))
+    {
+        silo.UseKubernetesHosting();
+    }
 });
 
 var host = builder.Build();
