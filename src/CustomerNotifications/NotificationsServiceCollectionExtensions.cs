@@ -46,7 +46,7 @@ public static class NotificationsServiceCollectionExtensions
             services.TryAddSingleton<IMailSender, SmtpMailSender>();
         }
 
-        if (configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connectionString && !string.IsNullOrWhiteSpace(connectionString))
+        if (configuration.GetConnectionString(ConnectionStringName) is { } connectionString && !string.IsNullOrWhiteSpace(connectionString))
         {
             // Parsed now, so a malformed string stops the start with this message rather than at the first event.
             try

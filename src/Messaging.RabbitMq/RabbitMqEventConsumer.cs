@@ -115,7 +115,7 @@ public sealed partial class RabbitMqEventConsumer : BackgroundService
             Uri = uri,
             AutomaticRecoveryEnabled = false,
             TopologyRecoveryEnabled = false,
-            ClientProvidedName = _broker.ClientName ?? $"notifications@{Environment.MachineName}",
+            ClientProvidedName = _broker.ClientName ?? $"{_options.Queue}@{Environment.MachineName}",
             ConsumerDispatchConcurrency = 1,
         };
 

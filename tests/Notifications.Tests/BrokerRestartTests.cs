@@ -13,8 +13,8 @@ namespace Notifications.Tests;
 /// </summary>
 public sealed class BrokerRestartTests
 {
-    private const int ConnectionLostEventId = 2;
-    private const int SessionFailedEventId = 3;
+    internal const int ConnectionLostEventId = 2;
+    internal const int SessionFailedEventId = 3;
 
     [Fact]
     public async Task Events_published_after_the_broker_returns_are_delivered_without_restarting_the_worker()

@@ -50,5 +50,9 @@ internal static class EventPayloads
         return $"{amount.ToString("N0", CultureInfo.InvariantCulture)} {currency}";
     }
 
-    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+    /// <summary>A time as mails show it; a missing one (the JSON had none) is no time at all.</summary>
+    public static string Time(DateTimeOffset time, string field)
+        => time == default
+            ? throw new FormatException($"The payload's {field} is missing.")
+            : time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 }

@@ -73,7 +73,7 @@ public sealed class NotificationMails
             Thank you: we received your payment for order {orderId}.
 
             Amount:   {EventPayloads.Amount(paid.Total, paid.Currency, "total")}
-            Paid at:  {EventPayloads.Time(paid.PaidAt)}
+            Paid at:  {EventPayloads.Time(paid.PaidAt, "paid_at")}
             Payment:  {EventPayloads.Text(paid.PaymentId, "payment_id")} (transaction {EventPayloads.Text(paid.TransactionNo, "transaction_no")})
             """);
     }
@@ -83,7 +83,7 @@ public sealed class NotificationMails
         var orderId = EventPayloads.Text(ended.OrderId, "order_id");
         var to = await _recipients.CustomerAsync(EventPayloads.Text(ended.CustomerId, "customer_id"), cancellationToken).ConfigureAwait(false);
         var amount = EventPayloads.Amount(ended.Total, ended.Currency, "total");
-        var time = EventPayloads.Time(ended.EndedAt);
+        var time = EventPayloads.Time(ended.EndedAt, "ended_at");
         return cancelled
             ? (to, $"Order {orderId} was cancelled",
                 $"""
@@ -111,7 +111,7 @@ public sealed class NotificationMails
 
             Reason:       {Explain(reason)}
             Amount:       {amount}
-            Paid at:      {EventPayloads.Time(refund.PaidAt)}
+            Paid at:      {EventPayloads.Time(refund.PaidAt, "paid_at")}
             Payment:      {EventPayloads.Text(refund.PaymentId, "payment_id")} (gateway transaction {EventPayloads.Text(refund.TransactionNo, "transaction_no")})
             Order:        {orderId} (status when the money came: {EventPayloads.OptionalText(refund.OrderStatus, "order_status") ?? "unknown"})
             Customer:     {EventPayloads.OptionalText(refund.CustomerId, "customer_id") ?? "unknown"}

@@ -111,6 +111,7 @@ public sealed class NotificationHandlerTests : IDisposable
         { "customer id too long", TestEvents.Expired(new string('x', 65)) },
         { "order id with a line break", TestEvents.Cancelled("erin", orderId: "o-1\r\nBcc: everyone@example.com") },
         { "negative total", TestEvents.Paid("erin", total: -1) },
+        { "no time", TestEvents.Expired("erin") with { Payload = "{\"order_id\":\"o-1\",\"customer_id\":\"erin\",\"status\":\"EXPIRED\",\"total\":1,\"currency\":\"VND\"}" } },
         { "currency that is no code", TestEvents.Paid("erin") with { Payload = TestEvents.Paid("erin").Payload.Replace("\"VND\"", "\"dong\"", StringComparison.Ordinal) } },
         { "refund without a reason", TestEvents.RefundRequired(null) with { Payload = TestEvents.RefundRequired(null).Payload.Replace("\"order_ended\"", "\"\"", StringComparison.Ordinal) } },
     };
