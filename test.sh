@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test and ends with one line "N passed, N failed[, N skipped]" taken from the test results.
-# Integration tests start their own throwaway PostgreSQL server from the machine's server binaries, the
-# dashboard's browser tests drive the machine's Chromium (/usr/bin/chromium; Playwright downloads no browser), and
-# the OpenAPI lint test runs Spectral from tools/spectral (Node.js); whichever is missing is installed here first
-# (Debian: apt-get install postgresql chromium nodejs npm; then npm ci of the pinned Spectral in tools/spectral).
+# Integration tests start their own throwaway PostgreSQL server from the machine's server binaries and their own
+# RabbitMQ node from the machine's rabbitmq-server, the notifications tests an SMTP sink from tools/smtp-sink
+# (Node.js), the dashboard's browser tests drive the machine's Chromium (/usr/bin/chromium; Playwright downloads no
+# browser), and the OpenAPI lint test runs Spectral from tools/spectral (Node.js); whichever is missing is installed
+# here first (Debian: apt-get install postgresql rabbitmq-server chromium nodejs npm; then npm ci of the pinned
+# packages in tools/spectral and tools/smtp-sink).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +13,10 @@ missing=()
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null; then
   echo "PostgreSQL server binaries not found; installing them with apt-get."
   missing+=(postgresql)
+fi
+if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
+  echo "RabbitMQ's server not found; installing it with apt-get (it does not start a service here: tests start their own node)."
+  missing+=(rabbitmq-server)
 fi
 if [ ! -x /usr/bin/chromium ]; then
   echo "Chromium not found at /usr/bin/chromium; installing it with apt-get."
@@ -27,13 +33,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Spectral exactly as tools/spectral/package-lock.json pins it (no install scripts); again whenever the lock changes.
-spectral=tools/spectral
-if ! cmp -s "$spectral/package-lock.json" "$spectral/node_modules/.installed-lock.json"; then
-  echo "Installing Spectral into $spectral with npm ci."
-  npm ci --prefix "$spectral" --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
-  cp "$spectral/package-lock.json" "$spectral/node_modules/.installed-lock.json"
-fi
+# Spectral and the SMTP sink exactly as their package-lock.json pins them (no install scripts); again whenever a
+# lock changes.
+for tool in tools/spectral tools/smtp-sink; do
+  if ! cmp -s "$tool/package-lock.json" "$tool/node_modules/.installed-lock.json"; then
+    echo "Installing $tool with npm ci."
+    npm ci --prefix "$tool" --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+    cp "$tool/package-lock.json" "$tool/node_modules/.installed-lock.json"
+  fi
+done
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
