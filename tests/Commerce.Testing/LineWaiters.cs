@@ -1,14 +1,17 @@
 namespace Commerce.Testing;
 
-/// <summary>Tests waiting for a line of a process's output: each completes on the first matching line after it began.</summary>
-internal sealed class LineWaiters
+/// <summary>
+/// Tests waiting for an item of a stream (a line of a process's output, a parsed log entry): each completes on the
+/// first match offered after it began.
+/// </summary>
+public sealed class LineWaiters<T>
 {
     private readonly Lock _lock = new();
-    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Line)> _waiting = [];
+    private readonly List<(Func<T, bool> Match, TaskCompletionSource<T> Line)> _waiting = [];
 
-    public Task<string> Next(Func<string, bool> match)
+    public Task<T> Next(Func<T, bool> match)
     {
-        var line = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var line = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
             _waiting.Add((match, line));
@@ -17,9 +20,9 @@ internal sealed class LineWaiters
         return line.Task;
     }
 
-    public void Offer(string line)
+    public void Offer(T line)
     {
-        List<TaskCompletionSource<string>> matched;
+        List<TaskCompletionSource<T>> matched;
         lock (_lock)
         {
             matched = [.. _waiting.Where(w => w.Match(line)).Select(w => w.Line)];

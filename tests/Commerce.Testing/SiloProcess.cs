@@ -8,9 +8,9 @@ public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
     private readonly TaskCompletionSource _started;
-    private readonly LineWaiters _lines;
+    private readonly LineWaiters<string> _lines;
 
-    private SiloProcess(ChildProcess process, TaskCompletionSource started, LineWaiters lines, int siloPort, int gatewayPort)
+    private SiloProcess(ChildProcess process, TaskCompletionSource started, LineWaiters<string> lines, int siloPort, int gatewayPort)
     {
         _process = process;
         _started = started;
@@ -57,7 +57,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var lines = new LineWaiters();
+        var lines = new LineWaiters<string>();
         var process = ChildProcess.Start(name, BuiltProject.Dll("Silo"), environment, logDirectory, onLine: line =>
         {
             if (line.Contains("Application started", StringComparison.Ordinal))

@@ -28,7 +28,7 @@ public sealed class SmtpSink : IAsyncDisposable
     private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Process _process;
-    private readonly LineWaiters _lines = new();
+    private readonly LineWaiters<string> _lines = new();
     private readonly Lock _lock = new();
     private readonly List<ReceivedMail> _mails = [];
     private readonly List<(Func<IReadOnlyList<ReceivedMail>, bool> Condition, TaskCompletionSource<IReadOnlyList<ReceivedMail>> Met)> _waiters = [];

@@ -56,7 +56,7 @@ public sealed class WorkerDeliveryTests(DeliveryWorker fixture) : IClassFixture<
         {
             Assert.Equal(@event.Id.ToString(), mail.Message.Headers[NotificationMails.EventIdHeader]);
             var payloadCustomer = @event.Type == EventTypes.PaymentRefundRequired ? null : CustomerOf(@event);
-            var expectedTo = payloadCustomer is null ? TestWorkerSettings.RefundDesk : TestWorkerSettings.AddressOf(payloadCustomer);
+            var expectedTo = payloadCustomer is null ? NotificationsWorkerSettings.RefundDesk : NotificationsWorkerSettings.AddressOf(payloadCustomer);
             Assert.Equal([expectedTo], mail.Recipients);
             Assert.Equal(expectedTo, Assert.Single(mail.Message.To.Mailboxes).Address);
             Assert.Equal(ExpectedSubject(@event), mail.Subject);
@@ -123,7 +123,7 @@ public sealed class WorkerDeliveryTests(DeliveryWorker fixture) : IClassFixture<
     public async Task A_recipient_the_server_refuses_for_good_is_recorded_undeliverable_and_not_tried_again()
     {
         var customer = TestEvents.NewCustomerId();
-        await Sink.RefuseAsync(TestWorkerSettings.AddressOf(customer));
+        await Sink.RefuseAsync(NotificationsWorkerSettings.AddressOf(customer));
         var @event = TestEvents.Paid(customer);
 
         var mails = await PublishAndReadMailsAsync([@event]);

@@ -53,9 +53,9 @@ public sealed class WorkerStartupTests
         ["Smtp__Host"] = "127.0.0.1",
         ["Smtp__Port"] = "1",
         ["Smtp__SecureSocketOptions"] = "None",
-        ["Smtp__From"] = TestWorkerSettings.From,
-        ["Notifications__RecipientAddress"] = TestWorkerSettings.RecipientTemplate,
-        ["Notifications__RefundDeskAddress"] = TestWorkerSettings.RefundDesk,
+        ["Smtp__From"] = NotificationsWorkerSettings.From,
+        ["Notifications__RecipientAddress"] = NotificationsWorkerSettings.RecipientTemplate,
+        ["Notifications__RefundDeskAddress"] = NotificationsWorkerSettings.RefundDesk,
     };
 
     private static async Task<(int Code, string Output)> RunUntilExitAsync(string name, Dictionary<string, string> settings)

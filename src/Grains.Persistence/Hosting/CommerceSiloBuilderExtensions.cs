@@ -1,3 +1,4 @@
+using CustomerNotifications;
 using Grains.Coupons;
 using Grains.Idempotency;
 using Grains.Orders;
@@ -49,27 +50,40 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<NewGrainKeys>();
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.Commerce, (provider, _) => new CommerceGrainStorage(provider));
         services.AddHostedService<IdempotencyKeyPurgeService>();
-        AddOutboxRelay(services);
+        AddOutboxRelay(silo);
         silo.AddIncomingGrainCallFilter<RequestLogScopeFilter>();
         silo.AddActivityPropagation();
         return silo;
     }
 
     /// <summary>
-    /// The outbox's relays ("Outbox" section) and where they deliver: the broker when <c>RabbitMq:Uri</c> is set, else
-    /// the <see cref="IIntegrationEventHandler"/> in this process (the embedded mode's consumer).
+    /// The outbox's relays ("Outbox" section) and where they deliver: the broker when <c>RabbitMq:Uri</c> is set; else
+    /// the customer notifications in this process (the embedded mode's consumer), whose inbox is in memory unless
+    /// <c>ConnectionStrings:Notifications</c> is set and whose mails are only logged unless <c>Smtp:Host</c> is.
     /// </summary>
-    private static void AddOutboxRelay(IServiceCollection services)
+    private static void AddOutboxRelay(ISiloBuilder silo)
     {
+        var services = silo.Services;
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<OutboxMetrics>();
         services.TryAddSingleton<IOutboxRelayFaults, NoOutboxRelayFaults>();
-        services.TryAddSingleton<IEventPublisher>(provider => provider.GetRequiredService<IOptions<RabbitMqOptions>>().Value.Uri is null
-            ? ActivatorUtilities.CreateInstance<InProcessEventPublisher>(provider)
-            : ActivatorUtilities.CreateInstance<RabbitMqEventPublisher>(provider));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, OutboxRelayStarter>();
         services.AddHostedService<OutboxPurgeService>();
+        if (!string.IsNullOrWhiteSpace(silo.Configuration[$"{RabbitMqOptions.SectionName}:{nameof(RabbitMqOptions.Uri)}"]))
+        {
+            services.TryAddSingleton<IEventPublisher, RabbitMqEventPublisher>();
+            return;
+        }
+
+        // Addresses for a consumer nobody configured (./run.sh): mails to them are only logged. Configuration wins.
+        services.AddOptions<NotificationOptions>().Configure(options =>
+        {
+            options.RecipientAddress = "{customer_id}@customers.example.com";
+            options.RefundDeskAddress = "refunds@shop.example.com";
+        });
+        services.AddCustomerNotifications(silo.Configuration);
+        services.TryAddSingleton<IEventPublisher, InProcessEventPublisher>();
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace Grains.Persistence.Outbox;
 public sealed class PostgresOutboxStore(NpgsqlDataSource dataSource) : IOutboxStore
 {
     /// <summary>The first key of the relays' advisory locks (the second is the shard), apart from any other lock.</summary>
-    private const int RelayLockSpace = 0x0B0C;
+    public const int RelayLockSpace = 0x0B0C;
 
     public async Task<IOutboxClaim?> ClaimAsync(int shard, int shards, int max, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Commerce.Testing;
 using CustomerNotifications;
 using CustomerNotifications.Inbox;
 using CustomerNotifications.Mail;
@@ -22,9 +23,9 @@ public sealed class HandlerHarness : IDisposable
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>
         {
-            ["Notifications:RecipientAddress"] = TestWorkerSettings.RecipientTemplate,
-            ["Notifications:RefundDeskAddress"] = TestWorkerSettings.RefundDesk,
-            ["Smtp:From"] = TestWorkerSettings.From,
+            ["Notifications:RecipientAddress"] = NotificationsWorkerSettings.RecipientTemplate,
+            ["Notifications:RefundDeskAddress"] = NotificationsWorkerSettings.RefundDesk,
+            ["Smtp:From"] = NotificationsWorkerSettings.From,
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);

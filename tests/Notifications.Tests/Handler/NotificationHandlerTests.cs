@@ -1,3 +1,4 @@
+using Commerce.Testing;
 using CustomerNotifications.Inbox;
 using CustomerNotifications.Mail;
 using IntegrationEvents;
@@ -33,7 +34,7 @@ public sealed class NotificationHandlerTests : IDisposable
                 ("alice-01@customers.example.com", "Payment received for order order-1"),
                 ("alice-01@customers.example.com", "Order order-2 expired unpaid"),
                 ("alice-01@customers.example.com", "Order order-3 was cancelled"),
-                (TestWorkerSettings.RefundDesk, "Refund required: 5,000,000 VND for order order-4"),
+                (NotificationsWorkerSettings.RefundDesk, "Refund required: 5,000,000 VND for order order-4"),
             ],
             mails.Select(m => (m.To.Mailboxes.Single().Address, m.Subject)));
         Assert.All(mails, m => Assert.Equal("no-reply@shop.example.com", m.From.Mailboxes.Single().Address));
@@ -167,7 +168,7 @@ public sealed class NotificationHandlerTests : IDisposable
         var logged = embedded.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Category == typeof(LoggingMailSender).FullName).Select(r => r.Message).ToList();
         Assert.Equal(2, logged.Count);
         Assert.Contains("Mail to ines@customers.example.com: \"Payment received for order order-9\"", logged[0], StringComparison.Ordinal);
-        Assert.Contains($"Mail to {TestWorkerSettings.RefundDesk}: \"Refund required: 5,000,000 VND for order order-9\"", logged[1], StringComparison.Ordinal);
+        Assert.Contains($"Mail to {NotificationsWorkerSettings.RefundDesk}: \"Refund required: 5,000,000 VND for order order-9\"", logged[1], StringComparison.Ordinal);
         Assert.Equal(1, HandlerHarness.Total(embedded.Duplicates, EventTypes.OrderPaid));
         Assert.Equal(1, HandlerHarness.Total(embedded.Duplicates, EventTypes.PaymentRefundRequired));
     }

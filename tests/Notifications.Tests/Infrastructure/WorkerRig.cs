@@ -51,7 +51,7 @@ public sealed class WorkerRig : IAsyncDisposable
     /// <summary>Starts a worker and waits until it consumes (its queue declared and bound: publishing is safe).</summary>
     public async Task<NotificationsWorker> StartWorkerAsync(string name, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var environment = TestWorkerSettings.For(Broker.Uri, Exchange, Queue, Database, Sink);
+        var environment = NotificationsWorkerSettings.For(Broker.Uri, Exchange, Queue, Database, Sink);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;

@@ -1,3 +1,4 @@
+using Commerce.Testing;
 using CustomerNotifications;
 using Messaging.RabbitMq;
 using Microsoft.Extensions.Configuration;
@@ -14,10 +15,10 @@ public sealed class OptionsValidationTests
     private static Dictionary<string, string?> Valid() => new()
     {
         ["RabbitMq:Uri"] = "amqp://guest:guest@127.0.0.1:1/",
-        ["Notifications:RecipientAddress"] = TestWorkerSettings.RecipientTemplate,
-        ["Notifications:RefundDeskAddress"] = TestWorkerSettings.RefundDesk,
+        ["Notifications:RecipientAddress"] = NotificationsWorkerSettings.RecipientTemplate,
+        ["Notifications:RefundDeskAddress"] = NotificationsWorkerSettings.RefundDesk,
         ["Smtp:Host"] = "smtp.example.com",
-        ["Smtp:From"] = TestWorkerSettings.From,
+        ["Smtp:From"] = NotificationsWorkerSettings.From,
     };
 
     [Theory]

@@ -1,10 +1,9 @@
 using System.Globalization;
-using Commerce.Testing;
 
-namespace Notifications.Tests.Infrastructure;
+namespace Commerce.Testing;
 
 /// <summary>The settings every worker in these tests gets, on top of what a test adds.</summary>
-public static class TestWorkerSettings
+public static class NotificationsWorkerSettings
 {
     public const string RecipientTemplate = "{customer_id}@customers.example.com";
     public const string RefundDesk = "refund-desk@commerce.example.com";

@@ -1,8 +1,7 @@
-using Commerce.Testing;
 using CustomerNotifications;
 using Messaging.RabbitMq;
 
-namespace Notifications.Tests.Infrastructure;
+namespace Commerce.Testing;
 
 /// <summary>
 /// The notifications worker (the build of src/Notifications) as a real process, on a free loopback port, its output in
@@ -13,8 +12,9 @@ public sealed class NotificationsWorker : IAsyncDisposable
 {
     private const int ConsumingEventId = 1;
     private const int HandledEventId = 1;
+    private const int DuplicateEventId = 2;
     private readonly ChildProcess _process;
-    private readonly LineWaitersOf<WorkerLogEntry> _log = new();
+    private readonly LineWaiters<WorkerLogEntry> _log = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _consuming = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -78,6 +78,10 @@ public sealed class NotificationsWorker : IAsyncDisposable
     /// </summary>
     public Task<WorkerLogEntry> Handled(Guid eventId)
         => NextLog(entry => entry.IsFrom<NotificationHandler>(HandledEventId) && entry.Message.Contains(eventId.ToString(), StringComparison.Ordinal));
+
+    /// <summary>Completes once the worker has been handed <paramref name="eventId"/> again and skipped it, its inbox saying it was handled.</summary>
+    public Task<WorkerLogEntry> SkippedAsDuplicate(Guid eventId)
+        => NextLog(entry => entry.IsFrom<NotificationHandler>(DuplicateEventId) && entry.Message.Contains(eventId.ToString(), StringComparison.Ordinal));
 
     /// <summary>kill -9: no shutdown code runs; unacknowledged deliveries go back to the queue broker-side.</summary>
     public Task KillAsync() => _process.KillAsync();

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Notifications.Tests.Infrastructure;
+namespace Commerce.Testing;
 
 /// <summary>One line of the worker's JSON console log, as far as tests read it.</summary>
 public sealed record WorkerLogEntry(string Category, int EventId, string Level, string Message)
