@@ -1,18 +1,22 @@
 using System.Net;
 using Grains.Persistence.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using ServiceDefaults;
+using Silo;
 
 // One silo. With ConnectionStrings__Postgres set it joins the cluster that database coordinates (membership,
 // reminders and state in PostgreSQL, migrated at start); without it, it runs alone on in-memory storage and says
-// loudly that nothing is durable.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Logging.ClearProviders();
-builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
+// loudly that nothing is durable. With Silo__HttpPort it also serves /metrics, /health/live and /health/ready.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddCommerceTelemetry("silo");
+builder.AddSiloHttp();
+builder.Services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [OperationalEndpoints.ReadyTag]);
 
 var connectionString = builder.Configuration.GetConnectionString("Postgres");
 builder.UseOrleans(silo =>
@@ -42,13 +46,14 @@ builder.UseOrleans(silo =>
     }
 });
 
-var host = builder.Build();
+var app = builder.Build();
+app.MapCommerceOperationalEndpoints();
 if (string.IsNullOrWhiteSpace(connectionString))
 {
-    host.Services.GetRequiredService<ILogger<Program>>().LogWarning("No ConnectionStrings:Postgres: this silo runs alone on in-memory storage; nothing is durable.");
+    app.Services.GetRequiredService<ILogger<Program>>().LogWarning("No ConnectionStrings:Postgres: this silo runs alone on in-memory storage; nothing is durable.");
 }
 
-await host.RunAsync();
+await app.RunAsync();
 
 /// <summary>The silo's entry point, named for its logs.</summary>
 public partial class Program;
