@@ -15,7 +15,12 @@ using Silo;
 // loudly that nothing is durable. With Silo__HttpPort it also serves /metrics, /health/live and /health/ready.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddCommerceTelemetry("silo");
-builder.AddSiloHttp();
+
+// Silo:HttpPort: where /metrics and /health/* listen, if anywhere (README, "Configuration"); where the silo port does.
+var endpoints = builder.Configuration.GetSection("Endpoints");
+var advertised = IPAddress.Parse(endpoints["AdvertisedIPAddress"] ?? "127.0.0.1");
+var listenOnAny = endpoints.GetValue("ListenOnAnyHostAddress", false);
+builder.ListenForOperations("Silo", listenOnAny ? null : advertised);
 builder.Services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [OperationalEndpoints.ReadyTag]);
 
 var connectionString = builder.Configuration.GetConnectionString("Postgres");
@@ -23,12 +28,11 @@ builder.UseOrleans(silo =>
 {
     silo.Configure<ClusterOptions>(builder.Configuration.GetSection("Cluster"));
     silo.Configure<SiloOptions>(options => options.SiloName = builder.Configuration["Silo:Name"] ?? Environment.MachineName);
-    var endpoints = builder.Configuration.GetSection("Endpoints");
     silo.ConfigureEndpoints(
-        IPAddress.Parse(endpoints["AdvertisedIPAddress"] ?? "127.0.0.1"),
+        advertised,
         endpoints.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
         endpoints.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
-        listenOnAnyHostAddress: endpoints.GetValue("ListenOnAnyHostAddress", false));
+        listenOnAnyHostAddress: listenOnAny);
     silo.Configure<ReminderOptions>(builder.Configuration.GetSection("Reminders"));
     silo.Configure<GrainCollectionOptions>(builder.Configuration.GetSection("GrainCollection"));
     silo.UseFastFailureDetection();

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Silo;
+namespace ServiceDefaults;
 
 /// <summary>
-/// The server of a silo with no Silo:HttpPort: accepts nothing. Kestrel with no address would bind localhost:5000 (or an
-/// inherited ASPNETCORE_URLS) on every silo of the machine; this keeps one host shape whether HTTP is on or off.
+/// The server of a process with no HTTP port configured (<see cref="OperationalHttp"/>): accepts nothing. Kestrel with no
+/// address would bind localhost:5000 (or an inherited ASPNETCORE_URLS) in every such process of the machine; this keeps
+/// one host shape whether HTTP is on or off.
 /// </summary>
 internal sealed class NoHttpServer : IServer
 {
