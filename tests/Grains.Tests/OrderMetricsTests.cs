@@ -16,6 +16,7 @@ public sealed class OrderMetricsTests : IAsyncLifetime
     private MetricCollector<long> _created = null!;
     private MetricCollector<long> _cancelled = null!;
     private MetricCollector<long> _reservations = null!;
+    private MetricCollector<long> _saleRejections = null!;
 
     public async Task InitializeAsync()
     {
@@ -24,6 +25,7 @@ public sealed class OrderMetricsTests : IAsyncLifetime
         _created = new(meters, OrderMetrics.MeterName, OrderMetrics.CreatedName);
         _cancelled = new(meters, OrderMetrics.MeterName, OrderMetrics.CancelledName);
         _reservations = new(meters, StockMetrics.MeterName, StockMetrics.ReservationsName);
+        _saleRejections = new(meters, StockMetrics.MeterName, StockMetrics.FlashSaleRejectedName);
         await _commerce.Grains.GetGrain<IProductGrain>("lamp").Create(new NewProduct("Lamp", 300_000, 2));
     }
 
@@ -32,6 +34,7 @@ public sealed class OrderMetricsTests : IAsyncLifetime
         _created.Dispose();
         _cancelled.Dispose();
         _reservations.Dispose();
+        _saleRejections.Dispose();
         await _commerce.DisposeAsync();
     }
 
@@ -57,5 +60,21 @@ public sealed class OrderMetricsTests : IAsyncLifetime
 
         // The failed saga's hold was taken, then given back: a reservation all the same, as the product saw it.
         Assert.Equal(["reserved", "reserved", "out_of_stock"], _reservations.GetMeasurementSnapshot().Select(m => (string?)m.Tags["outcome"]));
+    }
+
+    [Fact]
+    public async Task A_flash_sale_counts_each_attempt_it_turned_away_once_where_it_decided()
+    {
+        var product = _commerce.Grains.GetGrain<IProductGrain>("lamp");
+        var now = _commerce.Time.GetUtcNow();
+        var version = (await product.Get())!.Version;
+        await product.SetSale(new FlashSale(now.AddHours(1), now.AddHours(2), PerBuyerLimit: 1, Stock: 2), version);
+
+        // Turned away at admission (the front end answers; the saga never runs), then, let through, by the saga.
+        Assert.Equal(ReservationStatus.SaleNotStarted, (await product.Admit("s-1", 1, "alice")).Status);
+        Assert.Equal(PlacementStatus.SaleNotStarted, (await Order("s-2").Place(Lamps(1))).Status);
+
+        Assert.Equal(["sale_not_started", "sale_not_started"], _saleRejections.GetMeasurementSnapshot().Select(m => (string?)m.Tags["reason"]));
+        Assert.Equal(["sale_not_started"], _reservations.GetMeasurementSnapshot().Select(m => (string?)m.Tags["outcome"]));
     }
 }
