@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A whole Orleans cluster on this machine: a private PostgreSQL (like the test fixture: initdb into a temp folder,
-# a free port, fsync on), N silo processes (silo ports 11111, 11112, ...; gateway ports 30000, 30001, ...) that
-# migrate the schema and cluster through the database, 2 HTTP front ends (Orleans clients finding the gateways in the
+# a free port, fsync on), N silo processes (silo ports 11111, 11112, ...; gateway ports 30000, 30001, ...; HTTP ports
+# for /metrics and /health/* 8181, 8182, ...) that migrate the schema and cluster through the database, 2 HTTP front ends (Orleans clients finding the gateways in the
 # membership table) on distinct ports (8081, 8082) sharing a signing key made for this run, and the VNPay gateway
 # simulator (8090) with a merchant secret made for this run, sending its IPNs to the first front end.
 # Silos and front ends run as Production: no development token endpoint, and they would refuse the secrets committed
@@ -41,6 +41,7 @@ fi
 base_port="${SILO_BASE_PORT:-11111}"
 gateway_base_port="${GATEWAY_BASE_PORT:-30000}"
 http_base_port="${FRONTEND_BASE_PORT:-8081}"
+silo_http_base_port="${SILO_HTTP_BASE_PORT:-8181}"
 
 pg_bin=""
 for dir in ${PG_BIN:-} $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
@@ -129,10 +130,12 @@ fi
 for i in $(seq 1 "$silos"); do
   port="$(free_port $((base_port + i - 1)))"
   gateway="$(free_port $((gateway_base_port + i - 1)))"
+  silo_http="$(free_port $((silo_http_base_port + i - 1)))"
   DOTNET_ENVIRONMENT=Production ConnectionStrings__Postgres="$connection" Silo__Name="silo-$i" Endpoints__SiloPort="$port" \
-    Endpoints__GatewayPort="$gateway" dotnet "$silo_dll" >"$run_dir/silo-$i.log" 2>&1 &
+    Endpoints__GatewayPort="$gateway" Silo__HttpPort="$silo_http" \
+    dotnet "$silo_dll" >"$run_dir/silo-$i.log" 2>&1 &
   pids+=("$!")
-  echo "  silo-$i  pid $!  silo 127.0.0.1:$port  gateway 127.0.0.1:$gateway  log $run_dir/silo-$i.log"
+  echo "  silo-$i  pid $!  silo 127.0.0.1:$port  gateway 127.0.0.1:$gateway  metrics http://127.0.0.1:$silo_http/metrics  log $run_dir/silo-$i.log"
 done
 
 # Front ends connect once a silo has set the cluster up; they wait for it by themselves.
@@ -155,6 +158,7 @@ else
   echo "Tokens:      none served (the front ends run as Production); restart with --dev-tokens for the built-in users' tokens"
   echo "Dashboard:   http://127.0.0.1:${frontend_ports[0]:-$http_base_port}/dashboard (sign in with an admin token: --dev-tokens)"
 fi
+echo "Metrics:     http://127.0.0.1:${frontend_ports[0]:-$http_base_port}/metrics (each silo's: above); OTLP export: set OTEL_EXPORTER_OTLP_ENDPOINT before starting"
 echo "Membership:  psql -h 127.0.0.1 -p $pg_port -U postgres -c 'SELECT silo_name, address, port, status, i_am_alive_time FROM orleans_membership'"
 echo "Ctrl-C stops everything."
 wait

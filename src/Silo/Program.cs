@@ -1,30 +1,38 @@
 using System.Net;
 using Grains.Persistence.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using ServiceDefaults;
+using Silo;
 
 // One silo. With ConnectionStrings__Postgres set it joins the cluster that database coordinates (membership,
 // reminders and state in PostgreSQL, migrated at start); without it, it runs alone on in-memory storage and says
-// loudly that nothing is durable.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Logging.ClearProviders();
-builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
+// loudly that nothing is durable. With Silo__HttpPort it also serves /metrics, /health/live and /health/ready.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddCommerceTelemetry("silo");
+
+// Silo:HttpPort: where /metrics and /health/* listen, if anywhere (README, "Configuration"); where the silo port does.
+var endpoints = builder.Configuration.GetSection("Endpoints");
+var advertised = IPAddress.Parse(endpoints["AdvertisedIPAddress"] ?? "127.0.0.1");
+var listenOnAny = endpoints.GetValue("ListenOnAnyHostAddress", false);
+builder.ListenForOperations("Silo", listenOnAny ? null : advertised);
+builder.Services.AddHealthChecks().AddCheck<SiloActiveHealthCheck>("silo", tags: [OperationalEndpoints.ReadyTag]);
 
 var connectionString = builder.Configuration.GetConnectionString("Postgres");
 builder.UseOrleans(silo =>
 {
     silo.Configure<ClusterOptions>(builder.Configuration.GetSection("Cluster"));
     silo.Configure<SiloOptions>(options => options.SiloName = builder.Configuration["Silo:Name"] ?? Environment.MachineName);
-    var endpoints = builder.Configuration.GetSection("Endpoints");
     silo.ConfigureEndpoints(
-        IPAddress.Parse(endpoints["AdvertisedIPAddress"] ?? "127.0.0.1"),
+        advertised,
         endpoints.GetValue("SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
         endpoints.GetValue("GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
-        listenOnAnyHostAddress: endpoints.GetValue("ListenOnAnyHostAddress", false));
+        listenOnAnyHostAddress: listenOnAny);
     silo.Configure<ReminderOptions>(builder.Configuration.GetSection("Reminders"));
     silo.Configure<GrainCollectionOptions>(builder.Configuration.GetSection("GrainCollection"));
     silo.UseFastFailureDetection();
@@ -51,13 +59,14 @@ builder.UseOrleans(silo =>
     }
 });
 
-var host = builder.Build();
+var app = builder.Build();
+app.MapCommerceOperationalEndpoints();
 if (string.IsNullOrWhiteSpace(connectionString))
 {
-    host.Services.GetRequiredService<ILogger<Program>>().LogWarning("No ConnectionStrings:Postgres: this silo runs alone on in-memory storage; nothing is durable.");
+    app.Services.GetRequiredService<ILogger<Program>>().LogWarning("No ConnectionStrings:Postgres: this silo runs alone on in-memory storage; nothing is durable.");
 }
 
-await host.RunAsync();
+await app.RunAsync();
 
 /// <summary>The silo's entry point, named for its logs.</summary>
 public partial class Program;

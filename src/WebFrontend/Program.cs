@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ServiceDefaults;
 using WebFrontend.Auth;
 using WebFrontend.Dashboard;
 using WebFrontend.Features.Operations;
@@ -17,6 +18,7 @@ using WebFrontend.RateLimiting;
 // The HTTP front end. Without a database it hosts one silo in process on in-memory storage (the README's run
 // command); with ConnectionStrings__Postgres it is a client of the silo cluster on that database.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddCommerceTelemetry("web-frontend");
 builder.Services.AddOptions<FrontendOptions>().BindConfiguration(FrontendOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.ConfigureHttpJsonOptions(options =>
 {
@@ -32,6 +34,7 @@ builder.Services.AddExceptionHandler<GrainExceptionHandler>();
 builder.Services.AddBearerAuthentication();
 builder.Services.AddTrustedProxies();
 builder.Services.AddServerLimits();
+builder.Services.AddSingleton<FrontendMetrics>();
 builder.Services.AddClientRateLimits();
 builder.Services.AddSingleton<ProductsWithoutSale>();
 builder.Services.AddDashboardAccess();
@@ -52,6 +55,7 @@ app.UseMiddleware<RequestIdMiddleware>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseMiddleware<RequestUserLogMiddleware>();
 
 // After authentication (budgets are per user), before everything that costs: authorization, bodies, idempotency, grains.
 app.UseRateLimiter();
@@ -73,7 +77,7 @@ if (app.Environment.IsDevelopment())
     app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "Commerce API v1"));
 }
 
-app.MapHealthEndpoints();
+app.MapCommerceOperationalEndpoints();
 app.MapDashboard();
 var api = app.MapGroup("/api/v1").RejectUnknownQueryParameters();
 api.MapTokenEndpoints(app.Environment);

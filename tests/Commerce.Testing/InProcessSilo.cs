@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Hosting;
+using ServiceDefaults;
 
 namespace Commerce.Testing;
 
@@ -40,14 +41,24 @@ public sealed class InProcessSilo : IAsyncDisposable
 
     /// <param name="settings">Configuration in its colon form ("Commerce:PaymentWindow"), as appsettings would give it.</param>
     /// <param name="configureServices">Replaces services after the product's (a test's payment gateway, saga faults).</param>
+    /// <param name="telemetry">
+    /// Sets up logs, traces and metrics as src/Silo does (AddCommerceTelemetry): for tests of them. Off by default: a
+    /// tracer and a meter provider per silo would each listen to every test's activities and instruments in the process.
+    /// </param>
     public static async Task<InProcessSilo> StartAsync(
         string connectionString,
         string name,
         IReadOnlyDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        bool telemetry = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing", ApplicationName = name });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        if (telemetry)
+        {
+            builder.AddCommerceTelemetry(name);
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo =>
         {

@@ -196,6 +196,16 @@ public sealed class PaymentTests(PaymentCluster payments) : IAsyncLifetime
             var inFlight = await payments.CountAsync("SELECT count(*) FROM payments WHERE status = 'Pending'") * 2;
             Assert.All(calls, c => Assert.InRange(c.GetMeasurementSnapshot().Count(m => Outcome(m) == "failure"), 1, TestPayments.BreakerMinimumThroughput + inFlight));
 
+            // Each silo's circuit state, as its metrics show it when collected: open, and neither closed nor half open.
+            foreach (var silo in silos)
+            {
+                using var state = new MetricCollector<int>(silo.Services.GetRequiredService<IMeterFactory>(), PaymentGatewayMetrics.MeterName, PaymentGatewayMetrics.CircuitStateName);
+                state.RecordObservableInstruments();
+                Assert.Equal(
+                    [("closed", 0), ("half_open", 0), ("open", 1)],
+                    state.GetMeasurementSnapshot().Select(m => ((string)m.Tags["state"]!, m.Value)).Order());
+            }
+
             // Open: an order is refused at once, with nothing reserved and nothing written.
             var stockBefore = await Checkout.StockAsync(_api, product);
             var ordersBefore = await payments.CountAsync("SELECT count(*) FROM orders WHERE customer_id = $1", customer);

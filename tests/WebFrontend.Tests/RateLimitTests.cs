@@ -3,6 +3,7 @@ using System.Net;
 using Grains.Orders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using WebFrontend.Hosting;
 using WebFrontend.Tests.Infrastructure;
 using WebFrontend.Tests.Security;
 
@@ -32,6 +33,7 @@ public sealed class RateLimitTests(ApiCluster api)
     {
         await using var frontEnd = new FrontEnd(api.ConnectionString, settings: s_hourlyBudgets);
         await frontEnd.ConnectedAsync();
+        using var limited = RateLimited(frontEnd);
         var product = await Seed.ProductAsync(api.A, stock: 100);
         var bot = Seed.UniqueId("bot");
         var customers = Enumerable.Range(0, 5).Select(_ => Seed.UniqueId("honest")).ToList();
@@ -57,6 +59,8 @@ public sealed class RateLimitTests(ApiCluster api)
             Assert.Equal("3600", reply.Header("Retry-After"));
         });
 
+        Assert.Equal(Enumerable.Repeat("orders", 7), limited.GetMeasurementSnapshot().Select(m => (string?)m.Tags["budget"]));
+
         // What the refused requests would have written: orders and their holds.
         Assert.Equal(3, await api.ScalarAsync("SELECT count(*) FROM orders WHERE customer_id = $1", bot));
         Assert.Equal(100 - 3 - (5 * 3), await api.ScalarAsync("SELECT available FROM products WHERE id = $1", product));
@@ -67,6 +71,7 @@ public sealed class RateLimitTests(ApiCluster api)
     {
         await using var frontEnd = new FrontEnd(api.ConnectionString, settings: s_hourlyBudgets);
         await frontEnd.ConnectedAsync();
+        using var limited = RateLimited(frontEnd);
         var user = Seed.UniqueId("debits");
         await Seed.CreditAsync(api.A, user, 1_000);
         var product = await Seed.ProductAsync(api.A, stock: 10);
@@ -84,6 +89,7 @@ public sealed class RateLimitTests(ApiCluster api)
         Assert.All(debits.Take(2), reply => Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString()));
         ProblemAssert.Is(debits[2], HttpStatusCode.TooManyRequests, "rate-limited");
         Assert.Equal("3600", debits[2].Header("Retry-After"));
+        Assert.Equal(["writes"], limited.GetMeasurementSnapshot().Select(m => (string?)m.Tags["budget"]));
         Assert.True(order.Status == HttpStatusCode.Created, order.ToString());
         Assert.All(reads, reply => Assert.Equal(800, reply.Json!["balance"]!.GetValue<long>()));
         Assert.Equal(800, await api.ScalarAsync("SELECT balance FROM wallets WHERE user_id = $1", user));
@@ -138,6 +144,7 @@ public sealed class RateLimitTests(ApiCluster api)
         await frontEnd.ConnectedAsync();
         using var queued = new MetricCollector<long>(frontEnd.Services.GetRequiredService<IMeterFactory>(),
             "Microsoft.AspNetCore.RateLimiting", "aspnetcore.rate_limiting.queued_requests");
+        using var shedOrders = new MetricCollector<long>(frontEnd.Services.GetRequiredService<IMeterFactory>(), FrontendMetrics.MeterName, FrontendMetrics.OrdersShedName);
         var product = await Seed.ProductAsync(api.A, stock: 10);
         var (first, second, shed) = (Seed.UniqueId("first"), Seed.UniqueId("second"), Seed.UniqueId("shed"));
         var before = await WrittenState.SnapshotAsync(api, shed, product);
@@ -159,6 +166,7 @@ public sealed class RateLimitTests(ApiCluster api)
 
             ProblemAssert.Is(shedReply, HttpStatusCode.ServiceUnavailable, "overloaded");
             Assert.Equal("7", shedReply.Header("Retry-After"));
+            Assert.Equal([1L], shedOrders.GetMeasurementSnapshot().Select(m => m.Value));
             Assert.Equal(before, await WrittenState.SnapshotAsync(api, shed, product));
             Assert.False(secondReply.IsCompleted);
 
@@ -173,4 +181,8 @@ public sealed class RateLimitTests(ApiCluster api)
             hold.Released.TrySetResult();
         }
     }
+
+    /// <summary>The front end's own 429s, as its metrics count them.</summary>
+    private static MetricCollector<long> RateLimited(FrontEnd frontEnd)
+        => new(frontEnd.Services.GetRequiredService<IMeterFactory>(), FrontendMetrics.MeterName, FrontendMetrics.RateLimitedName);
 }

@@ -32,7 +32,8 @@ public static class CommerceSiloBuilderExtensions
 
     /// <summary>
     /// What the commerce grains need on any silo: their settings ("Commerce" and "VnPay" sections, checked at start),
-    /// the payment gateway, the typed storage provider and the request log scope. Add storage with
+    /// the payment gateway, their metrics (meters named <c>Commerce.*</c>), the typed storage provider and the request
+    /// log scope. Add storage with
     /// <see cref="UsePostgres"/> or <see cref="UseInMemoryStorage"/>.
     /// </summary>
     public static ISiloBuilder AddCommerce(this ISiloBuilder silo)
@@ -46,6 +47,9 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IOrderSagaFaults, NoOrderSagaFaults>();
         services.TryAddSingleton<PaymentGatewayMetrics>();
+        services.TryAddSingleton<OrderMetrics>();
+        services.TryAddSingleton<StockMetrics>();
+        services.TryAddSingleton<GroupCommitMetrics>();
         services.TryAddSingleton<IPaymentGateway, VnPayGateway>();
         services.TryAddSingleton<NewGrainKeys>();
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.Commerce, (provider, _) => new CommerceGrainStorage(provider));

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace Grains.Persistence.Hosting;
 
 /// <summary>
-/// Opens a logging scope around every grain call carrying the HTTP request's id, the user and the trace id the front
-/// end sent, and the grain's id, so one failed order can be followed from the front end's logs into the silo's.
+/// Opens a logging scope around every grain call carrying the HTTP request's id and the user the front end sent, and
+/// the grain's id, so one failed order can be followed from the front end's logs into the silo's. The trace and span
+/// ids are not in it: the logging factory adds them to every line written inside an activity (ActivityTrackingOptions),
+/// here the grain call's server span that Orleans' activity propagation opens with the caller's trace id.
 /// </summary>
 internal sealed class RequestLogScopeFilter(ILogger<RequestLogScopeFilter> logger) : IIncomingGrainCallFilter
 {
@@ -23,7 +25,6 @@ internal sealed class RequestLogScopeFilter(ILogger<RequestLogScopeFilter> logge
         {
             [RequestContextKeys.RequestId] = requestId,
             [RequestContextKeys.UserId] = RequestContext.Get(RequestContextKeys.UserId) as string,
-            ["trace_id"] = Activity.Current?.TraceId.ToString(),
             ["grain_id"] = context.TargetId.ToString(),
         });
         await context.Invoke();

@@ -28,6 +28,7 @@ public sealed partial class OrderGrain(
     IOrderSagaFaults faults,
     IPaymentGateway gateway,
     NewGrainKeys newGrains,
+    OrderMetrics metrics,
     TimeProvider time,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
@@ -133,6 +134,7 @@ public sealed partial class OrderGrain(
             throw;
         }
 
+        metrics.Created();
         return Placement(PlacementStatus.Placed);
     }
 
@@ -176,6 +178,7 @@ public sealed partial class OrderGrain(
                     new OrderPaidPayload(OrderId, State.CustomerId, State.Total, State.Currency, command.PaymentId, command.TransactionNo, command.PaidAt),
                     now));
                 await PersistAsync(now);
+                metrics.Paid();
                 await CommitCouponAsync();
                 return PaymentConfirmation.Paid;
             }
@@ -186,6 +189,7 @@ public sealed partial class OrderGrain(
             State.Status = OrderStatus.Expired;
             RaiseEnded(time.GetUtcNow());
             await RequestRefundAsync(command, RefundReasons.SoldOut);
+            metrics.ExpiredSoldOut();
             await GiveBackAsync();
             return PaymentConfirmation.RefundRequired;
         }
@@ -293,6 +297,15 @@ public sealed partial class OrderGrain(
         var now = time.GetUtcNow();
         RaiseEnded(now);
         await PersistAsync(now);
+        if (final == OrderStatus.Cancelled)
+        {
+            metrics.Cancelled();
+        }
+        else
+        {
+            metrics.ExpiredAtDeadline();
+        }
+
         await GiveBackAsync();
     }
 

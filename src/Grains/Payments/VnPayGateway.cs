@@ -212,9 +212,15 @@ public sealed partial class VnPayGateway : IPaymentGateway, IDisposable
                     LogCircuitOpened(_logger, args.BreakDuration);
                     return ValueTask.CompletedTask;
                 },
+                OnHalfOpened = _ =>
+                {
+                    _metrics.CircuitHalfOpened();
+                    return ValueTask.CompletedTask;
+                },
                 OnClosed = _ =>
                 {
                     Interlocked.Exchange(ref _openUntilTicks, 0);
+                    _metrics.CircuitClosed();
                     LogCircuitClosed(_logger);
                     return ValueTask.CompletedTask;
                 },

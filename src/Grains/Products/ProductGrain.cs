@@ -13,6 +13,7 @@ public sealed class ProductGrain(
     [PersistentState("product", StorageNames.Commerce)] IPersistentState<ProductState> product,
     IGrainContext grain,
     IOptions<CommerceOptions> options,
+    StockMetrics metrics,
     TimeProvider time) : Grain, IProductGrain, IRemindable
 {
     private const string HoldSweep = "release-lapsed-holds";
@@ -128,6 +129,7 @@ public sealed class ProductGrain(
 
         if (Refusal(quantity, buyerId) is { } refused)
         {
+            metrics.Refused(refused.Status);
             return refused;
         }
 
@@ -151,6 +153,7 @@ public sealed class ProductGrain(
         }
 
         await written;
+        metrics.Reserved();
         return new ReservationOutcome(ReservationStatus.Reserved, State.Name, State.Price, State.Available);
     }
 
@@ -190,9 +193,19 @@ public sealed class ProductGrain(
             refused = ReservationStatus.OutOfStock;
         }
 
-        return refused is { } status
-            ? new ReservationOutcome(status, State.Name, State.Price, State.Available, State.Sale?.StartsAt)
-            : null;
+        if (refused is not { } status)
+        {
+            return null;
+        }
+
+        if (State.Sale is not null)
+        {
+            // Counted where it is decided, so an attempt is counted once: turned away at admission, it never reaches
+            // the saga's reservation; let through, it is decided there.
+            metrics.FlashSaleRejected(status);
+        }
+
+        return new ReservationOutcome(status, State.Name, State.Price, State.Available, State.Sale?.StartsAt);
     }
 
     public async Task Release(string orderId)

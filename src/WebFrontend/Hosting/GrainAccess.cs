@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using ServiceDefaults;
 
 namespace WebFrontend.Hosting;
 
@@ -55,7 +56,7 @@ public static class GrainAccess
         services.AddSingleton<IOrderQueries>(provider => provider.GetRequiredService<InMemoryQueries>());
         services.AddSingleton<IWalletEntryQueries>(provider => provider.GetRequiredService<InMemoryQueries>());
         services.AddHostedService<DemoData>();
-        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [OperationalEndpoints.ReadyTag]);
     }
 
     private static void AddClusterClient(WebApplicationBuilder builder, string connectionString)
@@ -113,7 +114,7 @@ public static class GrainAccess
         services.AddSingleton<IOrderQueries>(provider => new PostgresOrderQueries(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IWalletEntryQueries>(provider => new PostgresWalletEntryQueries(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+            .AddCheck<DatabaseHealthCheck>("database", tags: [OperationalEndpoints.ReadyTag])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [OperationalEndpoints.ReadyTag]);
     }
 }

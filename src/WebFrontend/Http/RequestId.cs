@@ -23,7 +23,9 @@ public sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdM
             context.Response.Headers[HeaderName] = id;
             return Task.CompletedTask;
         });
-        using (logger.BeginScope(new Dictionary<string, object> { ["request_id"] = id }))
+        var scope = new RequestLogScope(id);
+        context.Features.Set(scope);
+        using (logger.BeginScope(scope))
         {
             await next(context);
         }

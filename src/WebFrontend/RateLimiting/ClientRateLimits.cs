@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WebFrontend.Auth;
+using WebFrontend.Hosting;
 using WebFrontend.Http;
 
 namespace WebFrontend.RateLimiting;
@@ -35,7 +36,8 @@ public static class ClientRateLimits
         services.AddOptions<ClientRateLimitOptions>().BindConfiguration(ClientRateLimitOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClientRateLimitOptions>, ClientRateLimitOptionsValidator>());
         services.AddRateLimiter(options => options.AddPolicy<string, OrderPlacementConcurrency>(OrderPlacementConcurrency.PolicyName));
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ClientRateLimitOptions>>((options, limits) =>
+        services.TryAddSingleton<FrontendMetrics>();
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ClientRateLimitOptions>, FrontendMetrics>((options, limits, metrics) =>
         {
             var settings = limits.Value;
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -60,6 +62,7 @@ public static class ClientRateLimits
             {
                 var context = rejected.HttpContext;
                 var budget = BudgetOf(context);
+                metrics.RateLimited(budget);
                 var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : SettingsOf(settings, budget).Period;
                 var seconds = RetryAfterSeconds(wait);
                 context.Response.Headers.RetryAfter = seconds;

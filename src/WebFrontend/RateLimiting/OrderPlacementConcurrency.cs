@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using WebFrontend.Hosting;
 using WebFrontend.Http;
 
 namespace WebFrontend.RateLimiting;
@@ -12,7 +13,7 @@ namespace WebFrontend.RateLimiting;
 /// <c>Retry-After</c>, not 429. Endpoints opt in with <c>RequireRateLimiting(PolicyName)</c>, which also makes them
 /// spend from the clients' order budget (<see cref="ClientRateLimits"/>).
 /// </summary>
-public sealed class OrderPlacementConcurrency(IOptions<ClientRateLimitOptions> options) : IRateLimiterPolicy<string>
+public sealed class OrderPlacementConcurrency(IOptions<ClientRateLimitOptions> options, FrontendMetrics metrics) : IRateLimiterPolicy<string>
 {
     public const string PolicyName = "order-placement";
 
@@ -21,6 +22,7 @@ public sealed class OrderPlacementConcurrency(IOptions<ClientRateLimitOptions> o
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => (rejected, _) =>
     {
         var context = rejected.HttpContext;
+        metrics.OrderShed();
         context.Response.Headers.RetryAfter = ClientRateLimits.RetryAfterSeconds(_settings.RetryAfter);
         return new ValueTask(Problem.Of(context, StatusCodes.Status503ServiceUnavailable, ProblemTypes.Overloaded, "Too many orders in flight.",
             "This front end is placing as many orders as it takes at once and its queue is full; nothing was placed. Retry shortly.").ExecuteAsync(context));

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using Grains.Persistence.Storage;
 using Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Orleans.Storage;
 
 namespace Grains.Tests.GroupCommit;
@@ -26,9 +28,13 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
     private ICounterGrain Counter(string key) => _commerce.Grains.GetGrain<ICounterGrain>(key);
 
+    private MetricCollector<int> BatchSizes()
+        => new(_commerce.Services.GetRequiredService<IMeterFactory>(), GroupCommitMetrics.MeterName, GroupCommitMetrics.BatchSizeName);
+
     [Fact]
     public async Task A_thousand_concurrent_increments_are_all_confirmed_in_two_writes_while_the_first_is_in_flight()
     {
+        using var batches = BatchSizes();
         _store.HoldNextWrite();
         var first = Counter("c1").Increment();
         await _calls.WhenArrived(1);
@@ -45,11 +51,16 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.Equal(2, _store.Writes);
         Assert.Equal(1_000, _store.WrittenValues[^1]);
         Assert.Equal(1_000, await _store.StoredValueAsync("c1"));
+
+        // As measured: the first write answered its one caller, the second the 999 that came while it was in flight.
+        Assert.Equal([1, 999], batches.GetMeasurementSnapshot().Select(m => m.Value));
+        Assert.All(batches.GetMeasurementSnapshot(), m => Assert.Equal("CounterState", m.Tags["state"]));
     }
 
     [Fact]
     public async Task A_failed_write_fails_its_batch_and_the_waiting_one_and_nothing_they_did_survives()
     {
+        using var batches = BatchSizes();
         await Counter("c3").Increment();
         _store.HoldNextWrite();
         var failing = Counter("c3").Increment();
@@ -70,6 +81,9 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.Equal(1, await Counter("c3").Get());
         Assert.Equal(2, await Counter("c3").Increment());
         Assert.Equal(2, await _store.StoredValueAsync("c3"));
+
+        // Only committed writes are measured: the first increment and the last, not the failed batch or its follower.
+        Assert.Equal([1, 1], batches.GetMeasurementSnapshot().Select(m => m.Value));
     }
 
     [Fact]

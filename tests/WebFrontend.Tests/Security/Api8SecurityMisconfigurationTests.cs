@@ -24,6 +24,7 @@ public sealed class Api8SecurityMisconfigurationTests(ApiCluster api)
         { "anonymous", "DELETE", "/api/v1/products" },
         { "anonymous", "GET", "/openapi/v1.json" },
         { "anonymous", "GET", "/health/live" },
+        { "anonymous", "GET", "/metrics" },
     };
 
     [Theory]

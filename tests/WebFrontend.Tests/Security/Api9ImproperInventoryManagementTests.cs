@@ -21,6 +21,7 @@ public sealed class Api9ImproperInventoryManagementTests(ApiCluster api)
     private static readonly (string Prefix, string Reason)[] s_outsideTheApi =
     [
         ("/health/", "liveness and readiness probes for the orchestrator"),
+        ("/metrics", "Prometheus' scrape of this process's metrics (README \"Observability\")"),
         ("/openapi/", "the OpenAPI document itself"),
         ("/dashboard", "the Orleans Dashboard and its sign-in page: browser pages for admins (docs/orleans.md)"),
     ];
@@ -55,6 +56,7 @@ public sealed class Api9ImproperInventoryManagementTests(ApiCluster api)
         Assert.Contains("GET /api/v1/orders/{id}", documented);
         Assert.Contains("GET /api/v1/webhooks/vnpay/ipn", documented);
         Assert.Contains(outside, r => r.EndsWith(" /health/ready", StringComparison.Ordinal));
+        Assert.Contains(outside, r => r.EndsWith(" /metrics", StringComparison.Ordinal));
         Assert.Contains("GET /dashboard/sign-in", outside);
     }
 

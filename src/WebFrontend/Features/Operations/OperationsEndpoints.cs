@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using WebFrontend.Auth;
 using WebFrontend.Http;
 
@@ -6,13 +5,6 @@ namespace WebFrontend.Features.Operations;
 
 public static class OperationsEndpoints
 {
-    /// <summary>Liveness (the process answers) and readiness (database and silos reachable).</summary>
-    public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
-    {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-    }
-
     public static void MapClusterEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/cluster", GetClusterAsync).RequirePermission(Permissions.ClusterRead).WithTags("Operations").Produces<ClusterResponse>()

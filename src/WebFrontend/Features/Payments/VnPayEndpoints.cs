@@ -3,6 +3,7 @@ using Grains.Payments;
 using Microsoft.Extensions.Primitives;
 using Payments.VnPay;
 using Microsoft.Extensions.Options;
+using WebFrontend.Hosting;
 using WebFrontend.Http;
 using WebFrontend.OpenApi;
 
@@ -34,11 +35,17 @@ public static partial class VnPayEndpoints
     /// The IPN. Always 200 with <c>{RspCode, Message}</c>, checked in VNPay's order: checksum (97), payment (01),
     /// amount (04), already confirmed (02), else recorded (00); anything unexpected is 99, so the gateway retries.
     /// </summary>
-    private static async Task<IResult> IpnAsync(HttpContext context, IGrainFactory grains, IOptions<VnPayOptions> options, ILoggerFactory loggers)
+    private static async Task<IResult> IpnAsync(HttpContext context, IGrainFactory grains, IOptions<VnPayOptions> options, ILoggerFactory loggers, FrontendMetrics metrics)
     {
-        var logger = loggers.CreateLogger(typeof(VnPayEndpoints));
+        var (code, message) = await AnswerIpnAsync(context, grains, options.Value, loggers.CreateLogger(typeof(VnPayEndpoints)));
+        metrics.IpnAnswered(code);
+        return TypedResults.Json(new VnPayIpnReply(code, message), VnPayJsonContext.Default.VnPayIpnReply);
+    }
+
+    private static async Task<(string Code, string Message)> AnswerIpnAsync(HttpContext context, IGrainFactory grains, VnPayOptions options, ILogger logger)
+    {
         var query = context.Request.Query;
-        if (!IsSigned(query, options.Value))
+        if (!IsSigned(query, options))
         {
             LogBadChecksum(logger, context.Connection.RemoteIpAddress, query[VnPayFields.TxnRef].ToString());
             return Reply(IpnReplyCodes.InvalidChecksum, "Invalid signature");
@@ -113,7 +120,7 @@ public static partial class VnPayEndpoints
 
     private static string? NullIfEmpty(StringValues value) => StringValues.IsNullOrEmpty(value) ? null : value.ToString();
 
-    private static IResult Reply(string code, string message) => TypedResults.Json(new VnPayIpnReply(code, message), VnPayJsonContext.Default.VnPayIpnReply);
+    private static (string Code, string Message) Reply(string code, string message) => (code, message);
 
     [LoggerMessage(400, LogLevel.Warning, "Security: an IPN from {RemoteAddress} for payment {PaymentId} had a bad checksum; answered 97.", EventName = "IpnBadChecksum")]
     private static partial void LogBadChecksum(ILogger logger, IPAddress? remoteAddress, string paymentId);
