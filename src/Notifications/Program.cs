@@ -1,15 +1,14 @@
 using CustomerNotifications;
 using Messaging.RabbitMq;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Notifications.Hosting;
 using Npgsql;
+using ServiceDefaults;
 
 // The notifications worker: events from RabbitMQ (queue RabbitMq:Consumer:Queue, bound to the event types) are handed
 // to the customer notifications, which mail the customer or the refund desk once per event (inbox in
-// ConnectionStrings:Notifications). HTTP only for health: /health/live, /health/ready.
+// ConnectionStrings:Notifications). HTTP only for operations: /health/live, /health/ready, /metrics.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Logging.ClearProviders();
-builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
+builder.AddCommerceTelemetry("notifications");
 
 if (WorkerSettings.Problems(builder.Configuration) is { Count: > 0 } problems)
 {
@@ -30,16 +29,11 @@ catch (InvalidOperationException exception)
 
 builder.Services.AddRabbitMqEventConsumer();
 builder.Services.AddHealthChecks()
-    .AddCheck<BrokerHealthCheck>("broker", tags: ["ready"])
-    .AddCheck<InboxDatabaseHealthCheck>("inbox-database", tags: ["ready"]);
-
-// Observability: metrics and traces go here. The worker's own meter is NotificationMetrics.MeterName
-// ("Commerce.Notifications"); export it (and the /metrics endpoint) the way the other processes do once their
-// OpenTelemetry wiring lands.
+    .AddCheck<BrokerHealthCheck>("broker", tags: [OperationalEndpoints.ReadyTag])
+    .AddCheck<InboxDatabaseHealthCheck>("inbox-database", tags: [OperationalEndpoints.ReadyTag]);
 
 var app = builder.Build();
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapCommerceOperationalEndpoints();
 
 try
 {
