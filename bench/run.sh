@@ -29,14 +29,32 @@
 #                               the product tables' row writes from pg_stat_user_tables; then wrk on the same path if
 #                               installed; ends with flash-sale: oversold=0 orders=<n> attempts_per_s=<x>
 #                               confirmed_per_s=<y> p99_ms=<z> writes_per_order=<w> (targets reported, not enforced).
+#   bench/run.sh outbox         [--customers 2000] [--concurrency 64]   the checkout load (two silo processes, two front ends,
+#                               the gateway simulator) with the silos' relays publishing to a private RabbitMQ and the
+#                               notifications worker (src/Notifications) mailing each paid order's customer through an
+#                               SMTP sink; after a 30 s warm-up, from PostgreSQL (outbox, the worker's inbox) and the
+#                               sink: events delivered, lost, duplicates acted on, events/s end to end, lag p50/p99 to
+#                               the broker's confirm and to the worker's mark; ends with outbox: delivered=<n> lost=0
+#                               duplicates_acted=0 events_per_s=<x> lag_p99_ms=<y> (exit code 1 if any event was lost or
+#                               acted on twice). Needs rabbitmq-server and tools/smtp-sink (installed here if missing).
 # Every multi-silo benchmark also fails when orleans_membership shows a silo Dead that it did not kill.
 # Add --smoke to any of them: seconds and tiny data through the same code path, invariants still checked, performance
 # targets reported but not enforced, results in a temporary folder (tests/Benchmarks.Tests runs these).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# cluster-chaos, list-depth and checkout run real silo processes from the Release build; list-depth and checkout also
-# the front end, checkout also the gateway simulator.
+# cluster-chaos, list-depth, checkout and outbox run real silo processes from the Release build; list-depth, checkout
+# and outbox also the front end, checkout and outbox the gateway simulator, outbox the notifications worker.
 dotnet build -c Release src/Silo -v quiet -nologo >/dev/null
 dotnet build -c Release src/WebFrontend -v quiet -nologo >/dev/null
 dotnet build -c Release src/PaymentGateway -v quiet -nologo >/dev/null
+dotnet build -c Release src/Notifications -v quiet -nologo >/dev/null
+# The outbox benchmark's broker and SMTP sink, as ./test.sh installs them.
+if ! command -v rabbitmq-server >/dev/null && [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
+  sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
+fi
+if ! cmp -s tools/smtp-sink/package-lock.json tools/smtp-sink/node_modules/.installed-lock.json; then
+  npm ci --prefix tools/smtp-sink --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+  cp tools/smtp-sink/package-lock.json tools/smtp-sink/node_modules/.installed-lock.json
+fi
 exec dotnet run -c Release --project bench/Benchmarks -- "$@"

@@ -172,10 +172,13 @@ public static class CheckoutBenchmark
     // The load
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// <summary><paramref name="count"/> customers, <paramref name="concurrency"/> at a time, each checking out once.</summary>
-    internal static async Task<Load> RunLoadAsync(CheckoutClient client, string customerPrefix, int count, int concurrency)
+    /// <summary>
+    /// <paramref name="count"/> customers, <paramref name="concurrency"/> at a time, each checking out once; with
+    /// <paramref name="duration"/>, no new one starts after it.
+    /// </summary>
+    internal static async Task<Load> RunLoadAsync(CheckoutClient client, string customerPrefix, int count, int concurrency, TimeSpan? duration = null)
     {
-        var (results, elapsed) = await RunConcurrentlyAsync(count, concurrency, duration: null, index =>
+        var (results, elapsed) = await RunConcurrentlyAsync(count, concurrency, duration, index =>
         {
             var customer = Customer(customerPrefix, index);
             return client.CheckOutAsync(index, customer, CustomerToken(customer));

@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
     ["list-depth"] = ListDepthBenchmark.RunAsync,
     ["checkout"] = CheckoutBenchmark.RunAsync,
     ["flash-sale"] = FlashSaleBenchmark.RunAsync,
+    ["outbox"] = OutboxBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -32,6 +32,9 @@ public sealed partial class SmokeTests
     [Fact]
     public Task FlashSale() => RunSmokeAsync("flash-sale", FlashSaleSummary());
 
+    [Fact]
+    public Task Outbox() => RunSmokeAsync("outbox", OutboxSummary());
+
     private static async Task RunSmokeAsync(string benchmark, Regex summary)
     {
         var run = await BenchmarkProcess.RunAsync(benchmark, s_timeout, "--smoke");
@@ -73,4 +76,7 @@ public sealed partial class SmokeTests
 
     [GeneratedRegex(@"^flash-sale: oversold=0 orders=50 attempts_per_s=\d+\.\d confirmed_per_s=\d+\.\d p99_ms=\d+\.\d writes_per_order=\d+\.\d\d$")]
     private static partial Regex FlashSaleSummary();
+
+    [GeneratedRegex(@"^outbox: delivered=24 lost=0 duplicates_acted=0 events_per_s=\d+\.\d lag_p99_ms=\d+\.\d$")]
+    private static partial Regex OutboxSummary();
 }
