@@ -15,6 +15,13 @@ public sealed class SettingNamesTests
     [InlineData("Membership__ProbeTimeout")] // "`Membership__ProbeTimeout=00:00:02`"
     [InlineData("Merchant__IpnUrl")] // docs/payment-gateway.md, "`Merchant:IpnUrl`"
     [InlineData("Urls")]
+    [InlineData("Outbox__Shards")] // the silos' events
+    [InlineData("Outbox__PurgeBatchSize")] // "`Outbox__Retention`, `…__PurgePeriod`, `…__PurgeBatchSize`"
+    [InlineData("RabbitMq__PublishTimeout")]
+    [InlineData("RabbitMq__Consumer__Queue")] // the notifications worker
+    [InlineData("Smtp__SecureSocketOptions")]
+    [InlineData("Notifications__RefundDeskAddress")]
+    [InlineData("OTEL_SERVICE_NAME")] // observability
     public void A_documented_setting_is_known(string name)
     {
         Assert.True(SettingNames.IsKnown(name), $"{name} should be read from the documentation");
