@@ -99,6 +99,21 @@ public sealed class OutboxDeliveryRig : IAsyncLifetime
         return events;
     }
 
+    /// <summary>Marks the silo on <paramref name="siloPort"/> Dead in the membership table, a new table version with it.</summary>
+    public async Task DeclareDeadAsync(int siloPort)
+    {
+        await using var batch = new NpgsqlBatch(await Database.OpenConnectionAsync())
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("UPDATE orleans_membership SET status = 6 WHERE port = $1") { Parameters = { new() { Value = siloPort } } },
+                new NpgsqlBatchCommand("UPDATE orleans_membership_version SET version = version + 1"),
+            },
+        };
+        await using var connection = batch.Connection!;
+        await batch.ExecuteNonQueryAsync();
+    }
+
     /// <summary>How many inbox rows the worker holds for <paramref name="eventIds"/>, and how many of them are handled.</summary>
     public async Task<(long Rows, long Handled)> InboxOfAsync(IEnumerable<Guid> eventIds)
     {
