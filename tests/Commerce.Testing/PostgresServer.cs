@@ -130,7 +130,7 @@ public sealed class PostgresServer : IAsyncDisposable
         foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), $"{FolderPrefix}*"))
         {
             var ownerFile = Path.Combine(folder, "owner.pid");
-            if (!File.Exists(ownerFile) || !int.TryParse(await File.ReadAllTextAsync(ownerFile).ConfigureAwait(false), out var owner) || IsAlive(owner))
+            if (!File.Exists(ownerFile) || !int.TryParse(await File.ReadAllTextAsync(ownerFile).ConfigureAwait(false), out var owner) || ProcessIds.IsAlive(owner))
             {
                 continue;
             }
@@ -143,19 +143,6 @@ public sealed class PostgresServer : IAsyncDisposable
             {
                 // Another process may be cleaning the same orphan; it is not ours to fail over.
             }
-        }
-    }
-
-    private static bool IsAlive(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 

@@ -376,7 +376,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
         foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), $"{FolderPrefix}*"))
         {
             var owner = await ReadPidAsync(Path.Combine(folder, "owner.pid")).ConfigureAwait(false);
-            if (owner is null || IsAlive(owner.Value))
+            if (owner is null || ProcessIds.IsAlive(owner.Value))
             {
                 continue;
             }
@@ -415,19 +415,6 @@ public sealed class RabbitMqServer : IAsyncDisposable
         catch (IOException)
         {
             return null;
-        }
-    }
-
-    private static bool IsAlive(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 
