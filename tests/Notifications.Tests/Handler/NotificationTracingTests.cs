@@ -13,7 +13,8 @@ namespace Notifications.Tests.Handler;
 /// </summary>
 public sealed class NotificationTracingTests : IDisposable
 {
-    private static readonly ActivitySource s_relay = new("Notifications.Tests.Relay");
+    private const string RelaySourceName = "Notifications.Tests.Relay";
+    private static readonly ActivitySource s_relay = new(RelaySourceName);
     private readonly HandlerHarness _harness = new();
     private readonly ConcurrentQueue<Activity> _ended = new();
     private readonly ActivityListener _listener;
@@ -22,7 +23,7 @@ public sealed class NotificationTracingTests : IDisposable
     {
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is NotificationActivities.SourceName or EventActivities.PublishSourceName || source == s_relay,
+            ShouldListenTo = source => source.Name is NotificationActivities.SourceName or EventActivities.PublishSourceName or RelaySourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = _ended.Enqueue,
         };
