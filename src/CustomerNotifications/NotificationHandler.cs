@@ -10,7 +10,8 @@ namespace CustomerNotifications;
 /// cancelled, the refund desk when money must go back. Dedupes through the <see cref="INotificationInbox"/> (claim →
 /// send → mark handled; the crash windows are described there). Throws <see cref="FormatException"/> for an event it
 /// can never act on (a payload that is not its type's, a customer id no address can be made of): the consumer sets
-/// it aside instead of retrying it. Any other exception means "not done, try again later".
+/// it aside instead of retrying it. Any other exception means "not done, try again later". Each event is handled in a
+/// consumer span continuing the trace it carries (<see cref="NotificationActivities"/>).
 /// </summary>
 public sealed partial class NotificationHandler(
     INotificationInbox inbox,
@@ -23,6 +24,20 @@ public sealed partial class NotificationHandler(
     public async Task HandleAsync(IntegrationEvent @event, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(@event);
+        using var activity = NotificationActivities.StartProcess(@event);
+        try
+        {
+            await NotifyAsync(@event, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            EventActivities.Failed(activity, exception);
+            throw;
+        }
+    }
+
+    private async Task NotifyAsync(IntegrationEvent @event, CancellationToken cancellationToken)
+    {
         if (!NotificationMails.Notifies(@event.Type))
         {
             LogNotOurs(logger, @event.Id, @event.Type);

@@ -2,7 +2,8 @@ namespace IntegrationEvents;
 
 /// <summary>
 /// The embedded mode's delivery: no broker, the relay hands each event to the consumer in this process, one after the
-/// other, and a batch is delivered once the consumer has acted on all of it.
+/// other, and a batch is delivered once the consumer has acted on all of it. Each event gets a publish span as on a
+/// broker (<see cref="EventActivities"/>), so the consumer's span continues it the same way in both modes.
 /// </summary>
 public sealed class InProcessEventPublisher(IIntegrationEventHandler handler) : IEventPublisher
 {
@@ -11,7 +12,16 @@ public sealed class InProcessEventPublisher(IIntegrationEventHandler handler) : 
         ArgumentNullException.ThrowIfNull(events);
         foreach (var @event in events)
         {
-            await handler.HandleAsync(@event, cancellationToken).ConfigureAwait(false);
+            using var publish = EventActivities.StartPublish(@event, system: null, destination: null);
+            try
+            {
+                await handler.HandleAsync(EventActivities.Carrying(@event, publish), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                EventActivities.Failed(publish, exception);
+                throw;
+            }
         }
     }
 }

@@ -10,4 +10,8 @@ namespace IntegrationEvents;
 /// <param name="AggregateId">Which one raised it.</param>
 /// <param name="OccurredAt">When the change that raised it was made.</param>
 /// <param name="Payload">The payload as JSON (snake_case), one of the records in <see cref="EventJson"/>.</param>
-public sealed record IntegrationEvent(Guid Id, string Type, string AggregateType, string AggregateId, DateTimeOffset OccurredAt, string Payload);
+/// <param name="Trace">
+/// The trace it continues: the one it was raised in while in the outbox, the publish's span once published; null when
+/// it was raised outside any trace.
+/// </param>
+public sealed record IntegrationEvent(Guid Id, string Type, string AggregateType, string AggregateId, DateTimeOffset OccurredAt, string Payload, EventTrace? Trace = null);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using IntegrationEvents;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
@@ -11,9 +12,14 @@ namespace Messaging.RabbitMq;
 /// given: the client sends them one after the other through its channel's lock and only the confirms are awaited
 /// together; no rate limiter is set, as its throttling delays could reorder them (the batch size bounds them instead).
 /// Unroutable events are not dropped: the exchange's alternate exchange keeps them (see <see cref="RabbitMqTopology"/>).
+/// Each event has its publish span (<see cref="EventActivities"/>), from the send to the broker's confirm, and its
+/// message carries that span's context for the consumer to continue.
 /// </summary>
 public sealed class RabbitMqEventPublisher(IOptions<RabbitMqOptions> options) : IEventPublisher, IAsyncDisposable
 {
+    /// <summary>OpenTelemetry's <c>messaging.system</c> for RabbitMQ.</summary>
+    public const string MessagingSystem = "rabbitmq";
+
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IConnection? _connection;
     private IChannel? _channel;
@@ -25,22 +31,38 @@ public sealed class RabbitMqEventPublisher(IOptions<RabbitMqOptions> options) : 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.PublishTimeout);
         var channel = await ChannelAsync(settings, timeout.Token).ConfigureAwait(false);
+        var batch = Activity.Current;
+        var publishes = new Activity?[events.Count];
         try
         {
             var confirms = new Task[events.Count];
             for (var i = 0; i < events.Count; i++)
             {
                 var @event = events[i];
-                confirms[i] = channel.BasicPublishAsync(settings.Exchange, @event.Type, mandatory: false, EventMessage.Properties(@event), EventMessage.Body(@event), timeout.Token).AsTask();
+                var publish = publishes[i] = EventActivities.StartPublish(@event, MessagingSystem, settings.Exchange);
+                publish?.SetTag("messaging.rabbitmq.destination.routing_key", @event.Type);
+                var message = EventActivities.Carrying(@event, publish);
+
+                // The span is current while the client sends (its own instrumentation, when someone turns it on, then
+                // nests under it and writes a traceparent that still continues the event's trace); the next event's
+                // span starts from the batch again.
+                confirms[i] = channel.BasicPublishAsync(settings.Exchange, @event.Type, mandatory: false, EventMessage.Properties(message), EventMessage.Body(message), timeout.Token).AsTask();
+                Activity.Current = batch;
             }
 
             await Task.WhenAll(confirms).ConfigureAwait(false);
         }
-        catch
+        catch (Exception exception)
         {
+            Array.ForEach(publishes, publish => EventActivities.Failed(publish, exception));
+
             // Nacked, timed out or disconnected: start afresh on the next try rather than reuse a channel in doubt.
             await CloseAsync(channel).ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            Array.ForEach(publishes, publish => publish?.Dispose());
         }
     }
 

@@ -18,7 +18,10 @@ internal static class JsonConsoleLogs
         });
 
         // Every line written inside an activity (an HTTP request, a grain call, a relay delivery) carries its trace and
-        // span ids, whatever the host's defaults: a test host built without them gets them too.
-        builder.Logging.Configure(options => options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        // span ids, whatever the host's defaults: a test host built without them gets them too. And its parent span's
+        // id: with no collector, the logs alone still tell which span a process continued (a worker's handling, the
+        // relay's publish of the event).
+        builder.Logging.Configure(options => options.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
     }
 }

@@ -9,10 +9,13 @@ public static class TelemetryNames
     /// <summary>Every meter of ours is named <c>Commerce.&lt;area&gt;</c>; this pattern exports them all.</summary>
     public const string CommerceMeters = "Commerce.*";
 
-    /// <summary>The outbox relay's spans: one per delivery of an event to the broker.</summary>
+    /// <summary>
+    /// The outbox relay's spans: one per batch, and one producer span per event published (<c>publish order.paid</c>)
+    /// in the trace the event was raised in.
+    /// </summary>
     public const string OutboxActivitySource = "Commerce.Outbox";
 
-    /// <summary>The notifications consumer's spans: one per event handled.</summary>
+    /// <summary>The notifications consumer's spans: one per event handled (<c>process order.paid</c>), continuing its publish span.</summary>
     public const string NotificationsActivitySource = "Commerce.Notifications";
 
     /// <summary>

@@ -79,6 +79,13 @@ public sealed class NotificationsWorker : IAsyncDisposable
     public Task<WorkerLogEntry> Handled(Guid eventId)
         => NextLog(entry => entry.IsFrom<NotificationHandler>(HandledEventId) && entry.Message.Contains(eventId.ToString(), StringComparison.Ordinal));
 
+    /// <summary>
+    /// Completes once the worker has acted on an event in trace <paramref name="traceId"/> (hex) and marked it in its
+    /// inbox: the handler's line, written in its span of the event.
+    /// </summary>
+    public Task<WorkerLogEntry> HandledInTrace(string traceId)
+        => NextLog(entry => entry.IsFrom<NotificationHandler>(HandledEventId) && entry.TraceId == traceId);
+
     /// <summary>Completes once the worker has been handed <paramref name="eventId"/> again and skipped it, its inbox saying it was handled.</summary>
     public Task<WorkerLogEntry> SkippedAsDuplicate(Guid eventId)
         => NextLog(entry => entry.IsFrom<NotificationHandler>(DuplicateEventId) && entry.Message.Contains(eventId.ToString(), StringComparison.Ordinal));

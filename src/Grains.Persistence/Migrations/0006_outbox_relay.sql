@@ -6,3 +6,7 @@ ALTER TABLE outbox ADD COLUMN position bigint GENERATED ALWAYS AS IDENTITY;
 DROP INDEX outbox_unpublished;
 CREATE INDEX outbox_pending ON outbox (position) WHERE published_at IS NULL;
 CREATE INDEX outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL;
+
+-- The W3C trace context (`traceparent`, `tracestate`) of the grain call that raised the event, null when it was raised
+-- outside any trace: the relay publishes the event in that trace, so one order's trace reaches the mail it causes.
+ALTER TABLE outbox ADD COLUMN trace_parent text, ADD COLUMN trace_state text;

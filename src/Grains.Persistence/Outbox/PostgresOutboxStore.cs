@@ -28,7 +28,7 @@ public sealed class PostgresOutboxStore(NpgsqlDataSource dataSource) : IOutboxSt
                 {
                     new NpgsqlBatchCommand("SELECT pg_try_advisory_xact_lock($1, $2)") { Parameters = { new() { Value = RelayLockSpace }, new() { Value = shard } } },
                     new NpgsqlBatchCommand("""
-                        SELECT id, event_type, aggregate_type, aggregate_id, occurred_at, payload::text
+                        SELECT id, event_type, aggregate_type, aggregate_id, occurred_at, payload::text, trace_parent, trace_state
                         FROM outbox
                         WHERE published_at IS NULL AND mod(hashtextextended(aggregate_id, 0) & 2147483647, $1) = $2
                         ORDER BY position
@@ -52,8 +52,9 @@ public sealed class PostgresOutboxStore(NpgsqlDataSource dataSource) : IOutboxSt
             var events = new List<IntegrationEvent>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                var trace = reader.IsDBNull(6) ? null : new EventTrace(reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7));
                 events.Add(new IntegrationEvent(
-                    reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5)));
+                    reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5), trace));
             }
 
             return new Claim(connection, transaction, events);

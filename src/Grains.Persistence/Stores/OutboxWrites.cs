@@ -18,12 +18,17 @@ internal static class OutboxWrites
         {
             var command = GuardedWrite.Command(
                 """
-                INSERT INTO outbox (id, dedupe_key, aggregate_type, aggregate_id, event_type, payload, occurred_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                INSERT INTO outbox (id, dedupe_key, aggregate_type, aggregate_id, event_type, payload, occurred_at, trace_parent, trace_state)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 ON CONFLICT (dedupe_key) DO NOTHING
                 """,
-                message.Id, message.DedupeKey, message.AggregateType, message.AggregateId, message.EventType, message.Payload, message.OccurredAt);
+                message.Id, message.DedupeKey, message.AggregateType, message.AggregateId, message.EventType, message.Payload, message.OccurredAt,
+                message.Trace?.TraceParent, message.Trace?.TraceState);
             command.Parameters[5].NpgsqlDbType = NpgsqlDbType.Jsonb;
+
+            // Typed: a null has no type of its own to send.
+            command.Parameters[7].NpgsqlDbType = NpgsqlDbType.Text;
+            command.Parameters[8].NpgsqlDbType = NpgsqlDbType.Text;
             commands.Add(command);
         }
     }

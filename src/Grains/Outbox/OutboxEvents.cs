@@ -3,7 +3,11 @@ using IntegrationEvents;
 
 namespace Grains.Outbox;
 
-/// <summary>The outbox events the grains raise, and their payloads.</summary>
+/// <summary>
+/// The outbox events the grains raise, and their payloads. Each records the trace context of the grain call raising it
+/// (<see cref="EventTrace.Current"/>: Orleans' span of the call, which continues the front end's request), so that the
+/// relay's publish and the consumer's handling join the trace of the request that caused them.
+/// </summary>
 public static class OutboxEvents
 {
     public const string OrderPaid = EventTypes.OrderPaid;
@@ -11,14 +15,14 @@ public static class OutboxEvents
 
     public static OutboxMessage Paid(string orderId, OrderPaidPayload payload, DateTimeOffset at)
         => new(Guid.CreateVersion7(at), $"{OrderPaid}:{orderId}", "order", orderId, OrderPaid,
-            JsonSerializer.Serialize(payload, EventJson.Default.OrderPaidPayload), at);
+            JsonSerializer.Serialize(payload, EventJson.Default.OrderPaidPayload), at, EventTrace.Current());
 
     /// <summary>An order ended unpaid (expired or cancelled): once per order, whichever way it ended.</summary>
     public static OutboxMessage Ended(string orderId, OrderEndedPayload payload, bool cancelled, DateTimeOffset at)
     {
         var type = cancelled ? EventTypes.OrderCancelled : EventTypes.OrderExpired;
         return new(Guid.CreateVersion7(at), $"order.ended:{orderId}", "order", orderId, type,
-            JsonSerializer.Serialize(payload, EventJson.Default.OrderEndedPayload), at);
+            JsonSerializer.Serialize(payload, EventJson.Default.OrderEndedPayload), at, EventTrace.Current());
     }
 
     /// <summary>
@@ -28,5 +32,5 @@ public static class OutboxEvents
     /// </summary>
     public static OutboxMessage RefundRequired(string aggregateType, string aggregateId, RefundRequiredPayload payload, DateTimeOffset at)
         => new(Guid.CreateVersion7(at), $"{PaymentRefundRequired}:{payload.PaymentId}:{payload.TransactionNo}", aggregateType, aggregateId, PaymentRefundRequired,
-            JsonSerializer.Serialize(payload, EventJson.Default.RefundRequiredPayload), at);
+            JsonSerializer.Serialize(payload, EventJson.Default.RefundRequiredPayload), at, EventTrace.Current());
 }

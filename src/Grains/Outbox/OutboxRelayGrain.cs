@@ -22,7 +22,8 @@ public sealed partial class OutboxRelayGrain(
     TimeProvider time,
     ILogger<OutboxRelayGrain> logger) : Grain, IOutboxRelayGrain
 {
-    public const string ActivitySourceName = "Commerce.Outbox";
+    /// <summary>The batch spans' source: the one the publishers' per-event spans are on (<see cref="EventActivities"/>).</summary>
+    public const string ActivitySourceName = EventActivities.PublishSourceName;
 
     private static readonly ActivitySource s_activities = new(ActivitySourceName);
 
@@ -92,7 +93,9 @@ public sealed partial class OutboxRelayGrain(
             return 0;
         }
 
-        using var activity = s_activities.StartActivity("outbox publish", ActivityKind.Producer);
+        // Internal: the producer spans are the publisher's, one per event, each in the trace its event was raised in
+        // and linked to this one.
+        using var activity = s_activities.StartActivity("outbox publish", ActivityKind.Internal);
         activity?.SetTag("outbox.shard", Shard);
         activity?.SetTag("messaging.batch.message_count", events.Count);
         await publisher.PublishAsync(events, cancellationToken);

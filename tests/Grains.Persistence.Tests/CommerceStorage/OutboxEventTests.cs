@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using IntegrationEvents;
 using Grains.Outbox;
 using Grains.Payments;
@@ -33,6 +34,27 @@ public sealed class OutboxEventTests(SiloOnFreshDatabase silo)
         Assert.Equal(
             [[$"payment.refund_required:{payment.Key}:14000009", "payment", "payment.refund_required", RefundReasons.SecondSuccess]],
             await silo.Database.RowsAsync("SELECT dedupe_key, aggregate_type, event_type, payload->>'reason' FROM outbox WHERE aggregate_id = $1", payment.Key));
+    }
+
+    [Fact]
+    public async Task An_event_is_written_with_the_trace_context_of_the_span_it_was_raised_in_and_one_raised_outside_any_with_none()
+    {
+        var payment = await _storage.CreateAsync(StateSamples.Payment);
+        Report(payment.State, PaymentReportSource.Notification, "14000010", "00", "00", amount: 740_000, applied: false);
+        string traceParent;
+        using (var grainCall = new Activity("IPaymentGrain/Report").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            grainCall.TraceStateString = "commerce=1";
+            traceParent = grainCall.Id!;
+            payment.State.RaisedEvents.Add(Refund(payment.Key, "14000010"));
+        }
+
+        payment.State.RaisedEvents.Add(Refund(payment.Key, "14000011"));
+        await payment.WriteAsync();
+
+        Assert.Equal(
+            [[traceParent, "commerce=1"], [null, null]],
+            await silo.Database.RowsAsync("SELECT trace_parent, trace_state FROM outbox WHERE aggregate_id = $1 ORDER BY position", payment.Key));
     }
 
     private static OutboxMessage Refund(string paymentId, string transactionNo)

@@ -1,5 +1,6 @@
 using Grains.Outbox;
 using Grains.Persistence.Tests.Infrastructure;
+using IntegrationEvents;
 
 namespace Grains.Persistence.Tests.Outbox;
 
@@ -101,6 +102,20 @@ public sealed class PostgresOutboxStoreTests : IAsyncLifetime
         Assert.Equal(1, await _outbox.Store.PurgeAsync(cutoff, max: 10, CancellationToken.None));
 
         Assert.Equal([recent, pending], await _outbox.Database.ColumnAsync<Guid>("SELECT id FROM outbox ORDER BY position"));
+    }
+
+    [Fact]
+    public async Task A_claimed_event_carries_the_trace_context_it_was_written_with()
+    {
+        var traced = await _outbox.WriteAsync("order-traced");
+        var untraced = await _outbox.WriteAsync("order-traced");
+        var trace = new EventTrace("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "commerce=1");
+        await _outbox.Database.ExecuteAsync("UPDATE outbox SET trace_parent = $2, trace_state = $3 WHERE id = $1", traced, trace.TraceParent, trace.TraceState!);
+        var shard = await ShardOfAsync("order-traced");
+
+        await using var claim = await _outbox.Store.ClaimAsync(shard, Shards, max: 10, CancellationToken.None);
+
+        Assert.Equal([(traced, trace), (untraced, null)], claim!.Events.Select(e => (e.Id, e.Trace)));
     }
 
     private async Task<int> ShardOfAsync(string aggregateId)

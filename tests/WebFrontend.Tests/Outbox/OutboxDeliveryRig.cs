@@ -14,6 +14,9 @@ public sealed class OutboxDeliveryRig : IAsyncLifetime
     private readonly string _exchange = RabbitMqServer.UniqueName("events");
     private readonly string _queue = RabbitMqServer.UniqueName("notifications");
 
+    /// <summary>The exchange the rig's silos publish to and its worker's queue is bound to.</summary>
+    public string Exchange => _exchange;
+
     public string Logs { get; } = Path.Combine(Path.GetTempPath(), $"outbox-delivery-{Guid.NewGuid():N}");
 
     public string ConnectionString { get; private set; } = null!;
