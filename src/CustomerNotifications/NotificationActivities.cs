@@ -24,6 +24,11 @@ public static class NotificationActivities
     public static Activity? StartProcess(IntegrationEvent @event)
     {
         ArgumentNullException.ThrowIfNull(@event);
+        if (!s_source.HasListeners())
+        {
+            return null;
+        }
+
         ActivityContext parent = default;
         _ = @event.Trace?.TryGetContext(out parent);
         KeyValuePair<string, object?>[] tags =

@@ -24,6 +24,12 @@ public static class EventActivities
     public static Activity? StartPublish(IntegrationEvent @event, string? system, string? destination)
     {
         ArgumentNullException.ThrowIfNull(@event);
+        if (!s_publish.HasListeners())
+        {
+            // Per event on the relay's path: no tags, names or id strings for a span nobody records.
+            return null;
+        }
+
         var batch = Activity.Current;
         ActivityContext parent = default;
         var raisedInTrace = @event.Trace is { } trace && trace.TryGetContext(out parent);

@@ -15,7 +15,7 @@ public static class RabbitMqConsumerServiceCollectionExtensions
         services.AddOptions<RabbitMqOptions>()
             .BindConfiguration(RabbitMqOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(options => options.Uri is { Scheme: "amqp" or "amqps" },
+            .Validate(options => options.Uri is { IsAbsoluteUri: true, Scheme: "amqp" or "amqps" },
                 "RabbitMq:Uri must be the broker's AMQP URI (amqp://user:password@host:5672/vhost, or amqps://).")
             .ValidateOnStart();
         services.AddOptions<RabbitMqConsumerOptions>()

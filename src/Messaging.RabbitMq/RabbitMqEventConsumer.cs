@@ -26,6 +26,10 @@ namespace Messaging.RabbitMq;
 /// </summary>
 public sealed partial class RabbitMqEventConsumer : BackgroundService
 {
+    // Defined once: a scope per delivery, on the consumer's path, without a dictionary per message.
+    private static readonly Func<ILogger, Guid, string, bool, IDisposable?> s_eventScope =
+        LoggerMessage.DefineScope<Guid, string, bool>("Event {EventId} ({EventType}), redelivered {Redelivered}");
+
     private readonly IIntegrationEventHandler _handler;
     private readonly RabbitMqOptions _broker;
     private readonly RabbitMqConsumerOptions _options;
@@ -90,7 +94,6 @@ public sealed partial class RabbitMqEventConsumer : BackgroundService
             catch (Exception exception)
             {
                 // Whatever went wrong with this connection, the next one may work: a consumer that gives up is an outage.
-                _status.Disconnected();
                 LogSessionFailed(_logger, exception, exception.Message);
             }
 
@@ -204,12 +207,7 @@ public sealed partial class RabbitMqEventConsumer : BackgroundService
             return;
         }
 
-        using var scope = _logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["EventId"] = @event.Id,
-            ["EventType"] = @event.Type,
-            ["Redelivered"] = delivery.Redelivered,
-        });
+        using var scope = s_eventScope(_logger, @event.Id, @event.Type, delivery.Redelivered);
         try
         {
             await _handler.HandleAsync(@event, _abort.Token).ConfigureAwait(false);

@@ -73,7 +73,10 @@ public sealed class OutboxMetrics
         var lag = TimeSpan.Zero;
         foreach (var oldest in _oldestPending.Values)
         {
-            lag = TimeSpan.FromTicks(Math.Max(lag.Ticks, (now - oldest).Ticks));
+            if (now - oldest > lag)
+            {
+                lag = now - oldest;
+            }
         }
 
         return lag.TotalSeconds;

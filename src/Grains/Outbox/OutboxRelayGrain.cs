@@ -23,9 +23,7 @@ public sealed partial class OutboxRelayGrain(
     ILogger<OutboxRelayGrain> logger) : Grain, IOutboxRelayGrain
 {
     /// <summary>The batch spans' source: the one the publishers' per-event spans are on (<see cref="EventActivities"/>).</summary>
-    public const string ActivitySourceName = EventActivities.PublishSourceName;
-
-    private static readonly ActivitySource s_activities = new(ActivitySourceName);
+    private static readonly ActivitySource s_activities = new(EventActivities.PublishSourceName);
 
     private IGrainTimer? _timer;
     private int _failures;
