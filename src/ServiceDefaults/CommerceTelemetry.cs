@@ -43,14 +43,23 @@ public static class CommerceTelemetry
         builder.Services.AddHealthChecks();
 
         var serviceName = builder.Configuration[ServiceNameKey] is { Length: > 0 } configured ? configured : defaultServiceName;
+        var exporting = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
-            .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation(options => options.Filter = context => !OperationalEndpoints.IsOperational(context.Request.Path))
-                .AddHttpClientInstrumentation()
-                .AddSource(TelemetryNames.OrleansApplicationActivitySource, TelemetryNames.OrleansRuntimeActivitySource)
-                .AddNpgsql()
-                .AddSource(TelemetryNames.OutboxActivitySource, TelemetryNames.NotificationsActivitySource))
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddAspNetCoreInstrumentation(options => options.Filter = context => !OperationalEndpoints.IsOperational(context.Request.Path))
+                    .AddHttpClientInstrumentation()
+                    .AddSource(TelemetryNames.OrleansApplicationActivitySource)
+                    .AddSource(TelemetryNames.OutboxActivitySource, TelemetryNames.NotificationsActivitySource);
+                if (exporting)
+                {
+                    // Recorded only for a collector: every database command and Orleans' own calls (membership probes,
+                    // directory, reminders), mostly background work, would otherwise be spans made for nobody.
+                    tracing.AddSource(TelemetryNames.OrleansRuntimeActivitySource).AddNpgsql();
+                }
+            })
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddMeter(TelemetryNames.OrleansMeter, TelemetryNames.CommerceMeters, TelemetryNames.RuntimeMeter)
@@ -59,7 +68,7 @@ public static class CommerceTelemetry
                 // scrapes come seconds apart, so caching them would save nothing.
                 .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0));
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
+        if (exporting)
         {
             telemetry.UseOtlpExporter();
 

@@ -34,7 +34,6 @@ builder.Services.AddExceptionHandler<GrainExceptionHandler>();
 builder.Services.AddBearerAuthentication();
 builder.Services.AddTrustedProxies();
 builder.Services.AddServerLimits();
-builder.Services.AddSingleton<FrontendMetrics>();
 builder.Services.AddClientRateLimits();
 builder.Services.AddSingleton<ProductsWithoutSale>();
 builder.Services.AddDashboardAccess();

@@ -18,20 +18,43 @@ public sealed class NewGrainKeys(TimeProvider time)
 
     private readonly ConcurrentDictionary<GrainId, DateTimeOffset> _created = new();
 
+    // Counted here: the dictionary's Count takes every one of its locks, and Add runs once per order placed.
+    private int _waiting;
+
     public void Add(GrainId grain)
     {
-        if (_created.Count >= PruneAbove)
+        var now = time.GetUtcNow();
+        if (Volatile.Read(ref _waiting) >= PruneAbove)
         {
-            var staleBefore = time.GetUtcNow() - Lifetime;
+            var staleBefore = now - Lifetime;
             foreach (var (stale, _) in _created.Where(entry => entry.Value < staleBefore))
             {
-                _created.TryRemove(stale, out _);
+                if (_created.TryRemove(stale, out _))
+                {
+                    Interlocked.Decrement(ref _waiting);
+                }
             }
         }
 
-        _created[grain] = time.GetUtcNow();
+        if (_created.TryAdd(grain, now))
+        {
+            Interlocked.Increment(ref _waiting);
+        }
+        else
+        {
+            _created[grain] = now;
+        }
     }
 
     /// <summary>Whether <paramref name="grain"/> was just created here and this is its first activation (asked once).</summary>
-    public bool TryTake(GrainId grain) => _created.TryRemove(grain, out var createdAt) && time.GetUtcNow() - createdAt < Lifetime;
+    public bool TryTake(GrainId grain)
+    {
+        if (!_created.TryRemove(grain, out var createdAt))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _waiting);
+        return time.GetUtcNow() - createdAt < Lifetime;
+    }
 }
