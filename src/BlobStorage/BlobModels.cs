@@ -1,0 +1,24 @@
+namespace BlobStorage;
+
+/// <summary>A stored blob's size in bytes.</summary>
+public sealed record BlobInfo(long Size);
+
+/// <summary>A written part: its number and the store's tag for it, both needed to complete the write.</summary>
+public sealed record BlobPart(int Number, string Tag);
+
+public static class BlobParts
+{
+    /// <summary>S3's floor for every part but the last (5 MiB); the filesystem store holds to it too, so callers need not know which store they write to.</summary>
+    public const int MinimumSize = 5 * 1024 * 1024;
+
+    /// <summary>S3's ceiling on part numbers.</summary>
+    public const int MaximumCount = 10_000;
+
+    internal static void CheckNumber(int number) => ArgumentOutOfRangeException.ThrowIfNotEqual(number is >= 1 and <= MaximumCount, true, nameof(number));
+}
+
+/// <summary>No blob under the key.</summary>
+public sealed class BlobNotFoundException(string key) : Exception($"No blob is stored under '{key}'.")
+{
+    public string Key { get; } = key;
+}

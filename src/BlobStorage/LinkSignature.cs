@@ -1,0 +1,51 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BlobStorage;
+
+/// <summary>
+/// HMAC-SHA256 over a link's fields, base64url: what makes a download or upload link work without a bearer token and
+/// stop working when any field (key, size, type, expiry) is changed. Fields are length-prefixed, so no two field lists
+/// sign alike.
+/// </summary>
+public sealed class LinkSignature
+{
+    private readonly byte[] _key;
+
+    public LinkSignature(string signingKey)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(signingKey);
+        _key = Encoding.UTF8.GetBytes(signingKey);
+    }
+
+    public string Sign(params ReadOnlySpan<string> fields) => Base64Url.EncodeToString(Compute(fields));
+
+    /// <summary>Whether <paramref name="signature"/> signs exactly these fields, compared in constant time.</summary>
+    public bool Verifies(string? signature, params ReadOnlySpan<string> fields)
+    {
+        if (string.IsNullOrEmpty(signature) || signature.Length > 64)
+        {
+            return false;
+        }
+
+        Span<byte> given = stackalloc byte[48];
+        if (Base64Url.DecodeFromChars(signature, given, out _, out var written) != System.Buffers.OperationStatus.Done || written != HMACSHA256.HashSizeInBytes)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(given[..written], Compute(fields));
+    }
+
+    private byte[] Compute(ReadOnlySpan<string> fields)
+    {
+        var text = new StringBuilder();
+        foreach (var field in fields)
+        {
+            text.Append(field.Length).Append(':').Append(field).Append('\n');
+        }
+
+        return HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(text.ToString()));
+    }
+}
