@@ -1,22 +1,17 @@
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace BlobStorage;
 
-/// <summary>The "BlobStorage" section: which store, where, and the key that signs links to it.</summary>
+/// <summary>The "BlobStorage" section: which store, and where.</summary>
 public sealed class BlobStorageOptions
 {
     public const string SectionName = "BlobStorage";
-    public const int MinimumSigningKeyBytes = 32;
 
     /// <summary><see cref="BlobStorageProvider.FileSystem"/> (the default) or <see cref="BlobStorageProvider.S3"/>.</summary>
     public BlobStorageProvider Provider { get; set; } = BlobStorageProvider.FileSystem;
 
     /// <summary>The filesystem store's folder; every process of a single-machine deployment must name the same one.</summary>
     public string Path { get; set; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "commerce-blobs");
-
-    /// <summary>Signs download and upload links (HMAC-SHA256); every front end shares it. Optional where no link is signed (silos).</summary>
-    public string? SigningKey { get; set; }
 }
 
 public enum BlobStorageProvider
@@ -39,11 +34,6 @@ public sealed class BlobStorageOptionsValidator : IValidateOptions<BlobStorageOp
         if (options.Provider == BlobStorageProvider.FileSystem && string.IsNullOrWhiteSpace(options.Path))
         {
             failures.Add("BlobStorage:Path must name a folder for the filesystem store.");
-        }
-
-        if (options.SigningKey is { } key && Encoding.UTF8.GetByteCount(key) < BlobStorageOptions.MinimumSigningKeyBytes)
-        {
-            failures.Add($"BlobStorage:SigningKey must hold at least {BlobStorageOptions.MinimumSigningKeyBytes} bytes.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

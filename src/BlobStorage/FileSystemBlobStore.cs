@@ -147,7 +147,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     }
 
     public Uri CreateDownloadLink(string key, string fileName, string contentType, DateTimeOffset expiresAt)
-        => (_links ?? throw new InvalidOperationException("Download links need BlobStorage:SigningKey.")).Create(key, fileName, contentType, expiresAt);
+        => (_links ?? throw new InvalidOperationException("Only a front end signs download links to the filesystem store.")).Create(key, fileName, contentType, expiresAt);
 
     private string BlobPath(string key)
     {

@@ -13,10 +13,18 @@ public sealed class LinkSignature
 {
     private readonly byte[] _key;
 
-    public LinkSignature(string signingKey)
+    private LinkSignature(byte[] key) => _key = key;
+
+    /// <summary>
+    /// A signature keyed by HKDF-SHA256 from a secret the front ends already share (their token key) and a purpose, so
+    /// no new secret is needed, a link signature never works as a token's or another purpose's, and rotating the
+    /// secret revokes every link.
+    /// </summary>
+    public static LinkSignature Derive(string secret, string purpose)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(signingKey);
-        _key = Encoding.UTF8.GetBytes(signingKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(secret);
+        ArgumentException.ThrowIfNullOrWhiteSpace(purpose);
+        return new LinkSignature(HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret), HMACSHA256.HashSizeInBytes, salt: [], info: Encoding.UTF8.GetBytes(purpose)));
     }
 
     public string Sign(params ReadOnlySpan<string> fields) => Base64Url.EncodeToString(Compute(fields));

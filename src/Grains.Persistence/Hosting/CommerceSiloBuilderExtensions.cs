@@ -1,3 +1,4 @@
+using BlobStorage;
 using CustomerNotifications;
 using Grains.Coupons;
 using Grains.Idempotency;
@@ -52,6 +53,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<GroupCommitMetrics>();
         services.TryAddSingleton<IPaymentGateway, VnPayGateway>();
         services.TryAddSingleton<NewGrainKeys>();
+        services.AddBlobStorage();
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.Commerce, (provider, _) => new CommerceGrainStorage(provider));
         services.AddHostedService<IdempotencyKeyPurgeService>();
         AddOutboxRelay(silo);

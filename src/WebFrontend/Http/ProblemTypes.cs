@@ -38,6 +38,7 @@ public static class ProblemTypes
     public const string IdempotencyKeyInFlight = Prefix + "idempotency-key-in-flight";
     public const string GatewayUnavailable = Prefix + "gateway-unavailable";
     public const string InvalidSignature = Prefix + "invalid-signature";
+    public const string InvalidLink = Prefix + "invalid-link";
     public const string ServiceUnavailable = Prefix + "service-unavailable";
     public const string Overloaded = Prefix + "overloaded";
     public const string InternalError = Prefix + "internal-error";
