@@ -1,5 +1,6 @@
 using CustomerNotifications;
 using Grains.Coupons;
+using Grains.Customers;
 using Grains.Idempotency;
 using Grains.Orders;
 using Grains.Payments;
@@ -132,6 +133,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IGrainStateStore<IdempotencyState>, IdempotencyStateStore>();
         services.TryAddSingleton<IIdempotencyKeyPurge, PostgresIdempotencyKeyPurge>();
         services.TryAddSingleton<IOutboxStore, PostgresOutboxStore>();
+        services.TryAddSingleton<ICustomerProfiles, PostgresCustomerProfiles>();
         return silo;
     }
 
@@ -160,6 +162,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IGrainStateStore<CouponState>>(provider => provider.GetRequiredService<InMemoryCouponStore>());
         services.TryAddSingleton<IIdempotencyKeyPurge, InMemoryIdempotencyKeyPurge>();
         services.TryAddSingleton<InMemoryQueries>();
+        services.TryAddSingleton<ICustomerProfiles, InMemoryCustomerProfiles>();
         return silo;
     }
 

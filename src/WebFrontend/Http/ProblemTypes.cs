@@ -40,6 +40,7 @@ public static class ProblemTypes
     public const string InvalidSignature = Prefix + "invalid-signature";
     public const string ServiceUnavailable = Prefix + "service-unavailable";
     public const string Overloaded = Prefix + "overloaded";
+    public const string DashboardUnavailable = Prefix + "dashboard-unavailable";
     public const string InternalError = Prefix + "internal-error";
 
     /// <summary>The type for a status the framework produced by itself (routing, unexpected exceptions).</summary>
