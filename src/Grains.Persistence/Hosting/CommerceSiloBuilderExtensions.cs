@@ -1,6 +1,7 @@
 using BlobStorage;
 using CustomerNotifications;
 using Grains.Coupons;
+using Grains.Customers;
 using Grains.Idempotency;
 using Grains.Orders;
 using Grains.Payments;
@@ -134,6 +135,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IGrainStateStore<IdempotencyState>, IdempotencyStateStore>();
         services.TryAddSingleton<IIdempotencyKeyPurge, PostgresIdempotencyKeyPurge>();
         services.TryAddSingleton<IOutboxStore, PostgresOutboxStore>();
+        services.TryAddSingleton<ICustomerProfiles, PostgresCustomerProfiles>();
         return silo;
     }
 
@@ -162,6 +164,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IGrainStateStore<CouponState>>(provider => provider.GetRequiredService<InMemoryCouponStore>());
         services.TryAddSingleton<IIdempotencyKeyPurge, InMemoryIdempotencyKeyPurge>();
         services.TryAddSingleton<InMemoryQueries>();
+        services.TryAddSingleton<ICustomerProfiles, InMemoryCustomerProfiles>();
         return silo;
     }
 
