@@ -16,6 +16,7 @@ public sealed class DocumentTransformer : IOpenApiDocumentTransformer
         ("Wallets", "Balances in whole đồng; each movement is applied once per reference and never takes a balance below zero."),
         ("Payments", "What VNPay calls: its payment notification (IPN) and the customer's return from its pay page."),
         ("Operations", "The state of the silo cluster, for operators."),
+        ("Files", "Stored files (exports, uploads) downloaded through signed, expiring links, without a bearer token."),
     ];
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
