@@ -6,6 +6,7 @@ namespace BlobStorage.Tests;
 /// What every <see cref="IBlobStore"/> does, run against each store (FileSystemBlobStoreTests, S3BlobStoreTests):
 /// the exports and uploads built on the interface may not tell which one they write to.
 /// </summary>
+[Collection(BlobStoreCollection.Name)]
 public abstract class BlobStoreConformanceTests
 {
     private const int Mebibyte = 1024 * 1024;
@@ -72,6 +73,24 @@ public abstract class BlobStoreConformanceTests
         await using var read = await store.OpenReadAsync(key, default);
         Assert.Equal(expected, await TestContent.Sha256Async(read));
         Assert.Equal(0, OpenWrites());
+    }
+
+    [Fact]
+    public async Task A_large_write_never_holds_its_body_in_memory()
+    {
+        var store = NewStore();
+        var key = NewKey("flat.bin");
+        const long length = 64L * Mebibyte;
+
+        // Allocations of the whole process (the suite's classes share a collection, so none runs meanwhile): a store
+        // that buffered the body would allocate at least its size; one part buffer (pooled) and copies are far less.
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await store.WriteAsync(key, new GeneratedStream(length, seed: 5), "application/octet-stream", default);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.InRange(allocated, 0, 24L * Mebibyte);
+        Assert.Equal(new BlobInfo(length), await store.GetInfoAsync(key, default));
+        await store.DeleteAsync(key, default);
     }
 
     [Fact]
@@ -305,4 +324,11 @@ public abstract class BlobStoreConformanceTests
         await stream.CopyToAsync(copy);
         return copy.ToArray();
     }
+}
+
+/// <summary>The stores' suites one after the other: a test that measures the process's allocations needs it to itself.</summary>
+[CollectionDefinition(Name)]
+public sealed class BlobStoreCollection
+{
+    public const string Name = "blob stores";
 }
