@@ -21,7 +21,7 @@ public static class BlobStorageServiceCollectionExtensions
             return options.Provider switch
             {
                 BlobStorageProvider.FileSystem => new FileSystemBlobStore(options.Path, provider.GetService<SignedBlobLinks>()),
-                BlobStorageProvider.S3 => S3BlobStore.Create(options.S3),
+                BlobStorageProvider.S3 => S3BlobStore.Create(options.S3, provider.GetService<TimeProvider>()),
                 _ => throw new InvalidOperationException($"BlobStorage:Provider {options.Provider} is not a store."),
             };
         });

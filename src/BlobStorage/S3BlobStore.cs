@@ -26,18 +26,20 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     private readonly IAmazonS3 _client;
     private readonly string _bucket;
     private readonly Protocol _linkProtocol;
+    private readonly TimeProvider _time;
 
-    public S3BlobStore(IAmazonS3 client, string bucket, Protocol linkProtocol = Protocol.HTTPS)
+    public S3BlobStore(IAmazonS3 client, string bucket, Protocol linkProtocol = Protocol.HTTPS, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(bucket);
         _client = client;
         _bucket = bucket;
         _linkProtocol = linkProtocol;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The store the "BlobStorage:S3" settings describe, with a client of its own.</summary>
-    public static S3BlobStore Create(S3StorageOptions options)
+    public static S3BlobStore Create(S3StorageOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = new AmazonS3Config
@@ -64,7 +66,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         var client = string.IsNullOrEmpty(options.AccessKey)
             ? new AmazonS3Client(config)
             : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
-        return new S3BlobStore(client, options.Bucket, linkProtocol);
+        return new S3BlobStore(client, options.Bucket, linkProtocol, time);
     }
 
     public async Task<BlobInfo> WriteAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
@@ -195,6 +197,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         BlobKey.Check(key);
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         ArgumentException.ThrowIfNullOrEmpty(contentType);
+        if (expiresAt - _time.GetUtcNow() > MaxLinkLifetime)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expiresAt), expiresAt, $"An S3 link lasts at most {MaxLinkLifetime.TotalDays} days (SigV4's limit).");
+        }
+
         var disposition = new ContentDispositionHeaderValue("attachment");
         disposition.SetHttpFileName(fileName);
         var url = _client.GetPreSignedURL(new GetPreSignedUrlRequest

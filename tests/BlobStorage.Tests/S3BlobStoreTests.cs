@@ -69,6 +69,14 @@ public sealed class S3BlobStoreTests(S3BlobStoreTests.Emulator emulator) : BlobS
         Assert.InRange(int.Parse(query["X-Amz-Expires"]!, System.Globalization.CultureInfo.InvariantCulture), 298, 300);
     }
 
+    [Fact]
+    public void A_link_beyond_s3s_seven_days_is_refused_when_made()
+    {
+        var store = NewStore();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.CreateDownloadLink("tests/a/b.csv", "b.csv", "text/csv", DateTimeOffset.UtcNow.AddDays(7).AddMinutes(1)));
+    }
+
     private static async Task<string?> ErrorCodeAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
