@@ -56,6 +56,21 @@ public sealed class S3BlobStoreTests(S3BlobStoreTests.Emulator emulator) : BlobS
     }
 
     [Fact]
+    public async Task An_expired_link_is_refused_as_expired_not_as_forged()
+    {
+        var store = NewStore();
+        var key = $"tests/{Guid.NewGuid():N}/old.csv";
+        await store.WriteAsync(key, new MemoryStream([1, 2, 3]), "text/csv", default);
+
+        using var response = await FetchAsync(await ExpiredLinkAsync(store, key));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var error = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
+        Assert.Equal("AccessDenied", error.Element("Code")?.Value);
+        Assert.Equal("Request has expired", error.Element("Message")?.Value);
+    }
+
+    [Fact]
     public void Links_are_presigned_urls_of_the_emulator_with_the_response_overrides()
     {
         var link = NewStore().CreateDownloadLink("tests/a/b.csv", "b.csv", "text/csv", DateTimeOffset.UtcNow.AddMinutes(5));
