@@ -84,6 +84,9 @@ app.MapCommerceOperationalEndpoints();
 app.MapDashboard();
 var api = app.MapGroup("/api/v1").RejectUnknownQueryParameters();
 api.MapTokenEndpoints(app.Environment);
+
+// Signed links need no cluster: a file downloads while the silos are away.
+api.MapBlobEndpoints();
 var grainApi = api.MapGroup("").WithMetadata(new RequiresCluster());
 grainApi.MapProductEndpoints();
 grainApi.MapOrderEndpoints();

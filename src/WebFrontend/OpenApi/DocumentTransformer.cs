@@ -17,6 +17,7 @@ public sealed class DocumentTransformer : IOpenApiDocumentTransformer
         ("Dashboard", "The signed-in customer's overview, gathered from several sources at once; parts that failed show defaults."),
         ("Payments", "What VNPay calls: its payment notification (IPN) and the customer's return from its pay page."),
         ("Operations", "The state of the silo cluster, for operators."),
+        ("Files", "Stored files (exports, uploads) downloaded through signed, expiring links, without a bearer token."),
     ];
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

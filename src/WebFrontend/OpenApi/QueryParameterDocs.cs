@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json.Nodes;
+using BlobStorage;
 using Grains.Orders;
 using Microsoft.OpenApi;
 using WebFrontend.Features.Orders;
@@ -42,6 +43,10 @@ public static class QueryParameterDocs
             ["customer_id"] = ("Only this customer's orders (staff; a customer always sees their own only).", () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = IdentifierPattern }),
             ["created_from"] = ("Only orders created at or after this RFC 3339 timestamp (with an offset).", () => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
             ["created_to"] = ("Only orders created before this RFC 3339 timestamp (with an offset); after `created_from`.", () => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
+            [SignedBlobLinks.NameParameter] = ("The file name the download is saved as; signed.", () => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 }),
+            [SignedBlobLinks.TypeParameter] = ("The content type the file is served as; signed.", () => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 }),
+            [SignedBlobLinks.ExpiresParameter] = ("When the link stops working, in Unix seconds; signed.", () => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" }),
+            [SignedBlobLinks.SignatureParameter] = ("HMAC-SHA256 of the key, `name`, `type` and `expires`, base64url.", () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9_-]{43}$" }),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static OpenApiParameter For(string name)
