@@ -1,6 +1,7 @@
 using BlobStorage;
 using CustomerNotifications;
 using Grains.Coupons;
+using Grains.Exports;
 using Grains.Idempotency;
 using Grains.Orders;
 using Grains.Payments;
@@ -56,10 +57,20 @@ public static class CommerceSiloBuilderExtensions
         services.AddBlobStorage();
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.Commerce, (provider, _) => new CommerceGrainStorage(provider));
         services.AddHostedService<IdempotencyKeyPurgeService>();
+        AddExports(services);
         AddOutboxRelay(silo);
         silo.AddIncomingGrainCallFilter<RequestLogScopeFilter>();
         silo.AddActivityPropagation();
         return silo;
+    }
+
+    /// <summary>Export jobs ("Exports" section): this silo's slots, their metrics; their rows come from the storage's source.</summary>
+    private static void AddExports(IServiceCollection services)
+    {
+        services.AddOptions<ExportOptions>().BindConfiguration(ExportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ExportSlots>();
+        services.TryAddSingleton<ExportMetrics>();
+        services.TryAddSingleton<IExportJobFaults, NoExportJobFaults>();
     }
 
     /// <summary>
@@ -134,6 +145,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IGrainStateStore<IdempotencyState>, IdempotencyStateStore>();
         services.TryAddSingleton<IIdempotencyKeyPurge, PostgresIdempotencyKeyPurge>();
         services.TryAddSingleton<IOutboxStore, PostgresOutboxStore>();
+        services.TryAddSingleton<IOrderExportSource, PostgresOrderExportSource>();
         return silo;
     }
 
@@ -162,6 +174,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IGrainStateStore<CouponState>>(provider => provider.GetRequiredService<InMemoryCouponStore>());
         services.TryAddSingleton<IIdempotencyKeyPurge, InMemoryIdempotencyKeyPurge>();
         services.TryAddSingleton<InMemoryQueries>();
+        services.TryAddSingleton<IOrderExportSource>(provider => provider.GetRequiredService<InMemoryQueries>());
         return silo;
     }
 

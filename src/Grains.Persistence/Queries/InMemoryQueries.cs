@@ -1,3 +1,4 @@
+using Grains.Exports;
 using Grains.Orders;
 using Grains.Persistence.Storage;
 using Grains.Products;
@@ -9,7 +10,7 @@ namespace Grains.Persistence.Queries;
 /// Same contract as the PostgreSQL queries (keyset positions, filters), none of their cost model.
 /// </summary>
 public sealed class InMemoryQueries(InMemoryStateStore<ProductState> products, InMemoryStateStore<OrderState> orders, InMemoryWalletStore wallets)
-    : IProductQueries, IOrderQueries, IWalletEntryQueries
+    : IProductQueries, IOrderQueries, IWalletEntryQueries, IOrderExportSource
 {
     public Task<ListPage<ProductSummary, ProductPosition>> ListAsync(ProductListRequest request, CancellationToken cancellationToken)
     {
@@ -55,6 +56,28 @@ public sealed class InMemoryQueries(InMemoryStateStore<ProductState> products, I
             .Take(request.Limit + 1)
             .ToList();
         return Task.FromResult(Paging.Page(page, request.Limit, last => new WalletEntryPosition(last.At, last.Reference)));
+    }
+
+    public Task<long> CountAsync(OrderExportFilter filter, DateTimeOffset before, CancellationToken cancellationToken)
+        => Task.FromResult((long)Exported(filter, before, after: null).Count());
+
+    public Task<IReadOnlyList<OrderExportRow>> ReadAsync(OrderExportFilter filter, DateTimeOffset before, ExportCursor? after, int max, CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<OrderExportRow>>(Exported(filter, before, after)
+            .OrderBy(o => o.CreatedAt).ThenBy(o => o.Id, StringComparer.Ordinal)
+            .Take(max)
+            .ToList());
+
+    private IEnumerable<OrderExportRow> Exported(OrderExportFilter filter, DateTimeOffset before, ExportCursor? after)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return orders.All()
+            .Where(o => o.State.Exists)
+            .Select(o => new OrderExportRow(o.Key, o.State.CustomerId, o.State.CustomerName, o.State.Status, o.State.Total, o.State.Currency, o.State.Items.Count, o.State.CreatedAt))
+            .Where(o => (filter.Status is null || o.Status == filter.Status)
+                && (filter.CustomerId is null || o.CustomerId == filter.CustomerId)
+                && (filter.CreatedFrom is null || o.CreatedAt >= filter.CreatedFrom)
+                && o.CreatedAt < before
+                && (after is null || o.CreatedAt > after.CreatedAt || (o.CreatedAt == after.CreatedAt && string.CompareOrdinal(o.Id, after.Id) > 0)));
     }
 
     private static bool IsAfter(ProductSummary product, ProductPosition after, ProductSort sort) => sort switch
