@@ -68,6 +68,7 @@ public static class CommerceSiloBuilderExtensions
     private static void AddExports(IServiceCollection services)
     {
         services.AddOptions<ExportOptions>().BindConfiguration(ExportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExportOptions>, ExportOptionsValidator>());
         services.TryAddSingleton<ExportSlots>();
         services.TryAddSingleton<ExportMetrics>();
         services.TryAddSingleton<IExportJobFaults, NoExportJobFaults>();
