@@ -37,6 +37,13 @@
 #                               the broker's confirm and to the worker's mark; ends with outbox: delivered=<n> lost=0
 #                               duplicates_acted=0 events_per_s=<x> lag_p99_ms=<y> (exit code 1 if any event was lost or
 #                               acted on twice). Needs rabbitmq-server and tools/smtp-sink (installed here if missing).
+#   bench/run.sh export         1,000,000 orders of 10,000 customers loaded with set-based SQL; two silo processes and the
+#                               front end as processes; one export of every order over HTTP (202, status read every 0.5 s
+#                               until COMPLETED): rows/s, the status reads' latency, the running silo's peak RSS (VmHWM);
+#                               then a second export whose silo is killed (kill -9) halfway and a new silo started: it must
+#                               resume from its checkpoint; both files' ids must be the database's, in order, once each;
+#                               ends with export: rows=<n> rows_per_s=<x> peak_rss_mb=<y> resumed=<true|false>
+#                               exact=<true|false> (exit code 1 unless exact and resumed).
 # Every multi-silo benchmark also fails when orleans_membership shows a silo Dead that it did not kill.
 # Add --smoke to any of them: seconds and tiny data through the same code path, invariants still checked, performance
 # targets reported but not enforced, results in a temporary folder (tests/Benchmarks.Tests runs these).

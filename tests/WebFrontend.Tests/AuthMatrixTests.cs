@@ -46,6 +46,12 @@ public sealed class AuthMatrixTests(ApiCluster api)
         ("POST /wallets/{user_id}/credits", false, [403, 403, 403, 403, 200]),
         ("POST /wallets/{user_id}/debits", false, [200, 404, 404, 404, 200]),
         ("GET /cluster", false, [403, 403, 403, 403, 200]),
+
+        // Exports are managers' (report:export) and admins' (also report:read); the job is the manager's, and has
+        // ended before it is cancelled (a tiny export may complete at once), so a permitted cancel is a 409.
+        ("POST /exports/orders", false, [403, 403, 403, 202, 202]),
+        ("GET /exports/{id}", false, [403, 403, 403, 200, 200]),
+        ("POST /exports/{id}/cancel", false, [403, 403, 403, 409, 409]),
     ];
 
     public static TheoryData<string, string, int> Rows
@@ -118,7 +124,7 @@ public sealed class AuthMatrixTests(ApiCluster api)
     };
 
     /// <summary>What a row acts on: its owner, and the product, order and new product id it needs.</summary>
-    private sealed record Target(string Owner, string Product, string? ETag = null, string? Order = null, string? NewProduct = null);
+    private sealed record Target(string Owner, string Product, string? ETag = null, string? Order = null, string? NewProduct = null, string? Export = null);
 
     private async Task<Target> ArrangeAsync(string endpoint, string owner)
     {
@@ -146,6 +152,21 @@ public sealed class AuthMatrixTests(ApiCluster api)
             case "GET /wallets/{user_id}" or "GET /wallets/{user_id}/entries" or "POST /wallets/{user_id}/credits" or "POST /wallets/{user_id}/debits":
                 await Seed.CreditAsync(api.A, owner, InitialBalance);
                 return new Target(owner, product);
+            case "GET /exports/{id}" or "POST /exports/{id}/cancel":
+                using (var manager = api.A.ClientFor(Seed.Manager))
+                {
+                    var started = await manager.PostJsonAsync("/api/v1/exports/orders", Json.Of(new { customer_id = owner }), Api.NewKey());
+                    Assert.True(started.Status == HttpStatusCode.Accepted, started.ToString());
+                    var export = started.Json!["id"]!.GetValue<string>();
+                    if (endpoint == "POST /exports/{id}/cancel")
+                    {
+                        var cancelled = await manager.SendAsync(HttpMethod.Post, $"/api/v1/exports/{export}/cancel");
+                        Assert.True(cancelled.Status is HttpStatusCode.OK or HttpStatusCode.Conflict, cancelled.ToString());
+                    }
+
+                    return new Target(owner, product, Export: export);
+                }
+
             default:
                 return new Target(owner, product);
         }
@@ -195,6 +216,12 @@ public sealed class AuthMatrixTests(ApiCluster api)
                 return Api.Request(HttpMethod.Post, $"/api/v1/wallets/{target.Owner}/debits", Json.Of(new { amount = 300, reference = Seed.UniqueId("debit") }), key);
             case "GET /cluster":
                 return Api.Request(HttpMethod.Get, "/api/v1/cluster");
+            case "POST /exports/orders":
+                return Api.Request(HttpMethod.Post, "/api/v1/exports/orders", Json.Of(new { customer_id = target.Owner }), key);
+            case "GET /exports/{id}":
+                return Api.Request(HttpMethod.Get, $"/api/v1/exports/{target.Export}");
+            case "POST /exports/{id}/cancel":
+                return Api.Request(HttpMethod.Post, $"/api/v1/exports/{target.Export}/cancel", idempotencyKey: key);
             default:
                 throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null);
         }
@@ -260,6 +287,14 @@ public sealed class AuthMatrixTests(ApiCluster api)
                 break;
             case "GET /cluster" when succeeded:
                 Assert.NotEmpty(reply.Json!["silos"]!.AsArray());
+                break;
+            case "POST /exports/orders":
+                // The job's state names the filter's customer, the row's own owner.
+                Assert.Equal(succeeded ? 1 : 0, await api.ScalarAsync(
+                    "SELECT count(*) FROM orleans_storage WHERE grain_type = 'exportJob' AND position($1 in convert_from(payload, 'UTF8')) > 0", target.Owner));
+                break;
+            case "GET /exports/{id}" when succeeded:
+                Assert.Equal(target.Export, reply.Json!["id"]!.GetValue<string>());
                 break;
         }
     }

@@ -2,6 +2,7 @@ using BlobStorage;
 using CustomerNotifications;
 using Grains.Coupons;
 using Grains.Customers;
+using Grains.Exports;
 using Grains.Idempotency;
 using Grains.Orders;
 using Grains.Payments;
@@ -57,10 +58,21 @@ public static class CommerceSiloBuilderExtensions
         services.AddBlobStorage();
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.Commerce, (provider, _) => new CommerceGrainStorage(provider));
         services.AddHostedService<IdempotencyKeyPurgeService>();
+        AddExports(services);
         AddOutboxRelay(silo);
         silo.AddIncomingGrainCallFilter<RequestLogScopeFilter>();
         silo.AddActivityPropagation();
         return silo;
+    }
+
+    /// <summary>Export jobs ("Exports" section): this silo's slots, their metrics; their rows come from the storage's source.</summary>
+    private static void AddExports(IServiceCollection services)
+    {
+        services.AddOptions<ExportOptions>().BindConfiguration(ExportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExportOptions>, ExportOptionsValidator>());
+        services.TryAddSingleton<ExportSlots>();
+        services.TryAddSingleton<ExportMetrics>();
+        services.TryAddSingleton<IExportJobFaults, NoExportJobFaults>();
     }
 
     /// <summary>
@@ -136,6 +148,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IIdempotencyKeyPurge, PostgresIdempotencyKeyPurge>();
         services.TryAddSingleton<IOutboxStore, PostgresOutboxStore>();
         services.TryAddSingleton<ICustomerProfiles, PostgresCustomerProfiles>();
+        services.TryAddSingleton<IOrderExportSource, PostgresOrderExportSource>();
         return silo;
     }
 
@@ -165,6 +178,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IIdempotencyKeyPurge, InMemoryIdempotencyKeyPurge>();
         services.TryAddSingleton<InMemoryQueries>();
         services.TryAddSingleton<ICustomerProfiles, InMemoryCustomerProfiles>();
+        services.TryAddSingleton<IOrderExportSource>(provider => provider.GetRequiredService<InMemoryQueries>());
         return silo;
     }
 

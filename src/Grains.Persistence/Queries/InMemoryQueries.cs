@@ -1,3 +1,4 @@
+using Grains.Exports;
 using Grains.Orders;
 using Grains.Outbox;
 using Grains.Persistence.Storage;
@@ -11,7 +12,7 @@ namespace Grains.Persistence.Queries;
 /// </summary>
 public sealed class InMemoryQueries(
     InMemoryStateStore<ProductState> products, InMemoryStateStore<OrderState> orders, InMemoryWalletStore wallets, InMemoryOutbox outbox)
-    : IProductQueries, IOrderQueries, IWalletEntryQueries, IDashboardQueries
+    : IProductQueries, IOrderQueries, IWalletEntryQueries, IDashboardQueries, IOrderExportSource
 {
     public Task<ListPage<ProductSummary, ProductPosition>> ListAsync(ProductListRequest request, CancellationToken cancellationToken)
     {
@@ -102,6 +103,28 @@ public sealed class InMemoryQueries(
 
     private static IEnumerable<(string Key, OrderState State)> Newest(IEnumerable<(string Key, OrderState State)> orders)
         => orders.OrderByDescending(o => o.State.CreatedAt).ThenByDescending(o => o.Key, StringComparer.Ordinal);
+
+    public Task<long> CountAsync(OrderExportFilter filter, DateTimeOffset before, CancellationToken cancellationToken)
+        => Task.FromResult((long)Exported(filter, before, after: null).Count());
+
+    public Task<IReadOnlyList<OrderExportRow>> ReadAsync(OrderExportFilter filter, DateTimeOffset before, ExportCursor? after, int max, CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<OrderExportRow>>(Exported(filter, before, after)
+            .OrderBy(o => o.CreatedAt).ThenBy(o => o.Id, StringComparer.Ordinal)
+            .Take(max)
+            .ToList());
+
+    private IEnumerable<OrderExportRow> Exported(OrderExportFilter filter, DateTimeOffset before, ExportCursor? after)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return orders.All()
+            .Where(o => o.State.Exists)
+            .Select(o => new OrderExportRow(o.Key, o.State.CustomerId, o.State.CustomerName, o.State.Status, o.State.Total, o.State.Currency, o.State.Items.Count, o.State.CreatedAt))
+            .Where(o => (filter.Status is null || o.Status == filter.Status)
+                && (filter.CustomerId is null || o.CustomerId == filter.CustomerId)
+                && (filter.CreatedFrom is null || o.CreatedAt >= filter.CreatedFrom)
+                && o.CreatedAt < before
+                && (after is null || o.CreatedAt > after.CreatedAt || (o.CreatedAt == after.CreatedAt && string.CompareOrdinal(o.Id, after.Id) > 0)));
+    }
 
     private static bool IsAfter(ProductSummary product, ProductPosition after, ProductSort sort) => sort switch
     {

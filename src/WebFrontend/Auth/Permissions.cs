@@ -23,12 +23,15 @@ public static class Permissions
     public const string WalletCredit = "wallet:credit";
     public const string UploadCreate = "upload:create";
     public const string ReportExport = "report:export";
+
+    /// <summary>Every user's export jobs (an admin's); <see cref="ReportExport"/> alone covers the caller's own.</summary>
+    public const string ReportRead = "report:read";
     public const string ClusterRead = "cluster:read";
 
     private static readonly string[] s_customer = [ProductRead, OrderCreate, OrderReadOwn, OrderCancelOwn, WalletReadOwn, WalletDebitOwn, UploadCreate];
     private static readonly string[] s_staff = [.. s_customer, OrderRead, OrderUpdate];
     private static readonly string[] s_manager = [.. s_staff, ProductWrite, ReportExport];
-    private static readonly string[] s_admin = [.. s_manager, WalletRead, WalletDebit, WalletCredit, ClusterRead];
+    private static readonly string[] s_admin = [.. s_manager, WalletRead, WalletDebit, WalletCredit, ClusterRead, ReportRead];
 
     private static readonly FrozenDictionary<string, FrozenSet<string>> s_byRole = new Dictionary<string, FrozenSet<string>>
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using WebFrontend.Auth;
 using WebFrontend.Features.Dashboard;
+using WebFrontend.Features.Exports;
 using WebFrontend.Features.Operations;
 using WebFrontend.Features.Orders;
 using WebFrontend.Features.Payments;
@@ -43,6 +44,8 @@ namespace WebFrontend.Http;
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(ClusterResponse))]
 [JsonSerializable(typeof(DashboardResponse))]
+[JsonSerializable(typeof(OrderExportRequest))]
+[JsonSerializable(typeof(ExportJobResponse))]
 [JsonSerializable(typeof(IDictionary<string, string[]>))]
 [JsonSerializable(typeof(string[]))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -15,6 +15,7 @@ public sealed class DocumentTransformer : IOpenApiDocumentTransformer
         ("Orders", "Placing orders (stock, coupon and payment held together or not at all), reading and cancelling them."),
         ("Wallets", "Balances in whole đồng; each movement is applied once per reference and never takes a balance below zero."),
         ("Dashboard", "The signed-in customer's overview, gathered from several sources at once; parts that failed show defaults."),
+        ("Exports", "Orders exported to CSV by a job that runs in the cluster: started at once (202), read for its progress, downloaded by a signed link."),
         ("Payments", "What VNPay calls: its payment notification (IPN) and the customer's return from its pay page."),
         ("Operations", "The state of the silo cluster, for operators."),
         ("Files", "Stored files (exports, uploads) downloaded through signed, expiring links, without a bearer token."),
@@ -24,7 +25,7 @@ public sealed class DocumentTransformer : IOpenApiDocumentTransformer
     {
         document.Info.Title = "Commerce API";
         document.Info.Description =
-            "Products and stock, orders and their payments (VNPay), wallets. Amounts are whole đồng (VND has no minor unit): a price of "
+            "Products and stock, orders and their payments (VNPay), wallets, order exports. Amounts are whole đồng (VND has no minor unit): a price of "
             + "25990000 is 25,990,000 ₫. Bodies are JSON in snake_case; errors are RFC 9457 problem details with a stable `type`. "
             + "Changes that must not happen twice take an `Idempotency-Key`. See docs/api.md.";
         document.Info.Contact = new OpenApiContact { Name = "Commerce API maintainers" };

@@ -65,6 +65,9 @@ public sealed class FrontEndProcess : IAsyncDisposable
         return new FrontEndProcess(process, address, Task.WhenAll(listening.Task, connected.Task));
     }
 
+    /// <summary>kill -9, and wait until the process is gone: requests in flight get no answer.</summary>
+    public Task KillAsync() => _process.KillAsync();
+
     public async ValueTask DisposeAsync()
     {
         await _process.TerminateAsync(TimeSpan.FromSeconds(10));

@@ -149,28 +149,8 @@ public static class OrderEndpoints
         var query = context.Request.Query;
         var errors = new FieldErrors();
         var limit = ListQuery.Limit(query, errors);
-        OrderStatus? status = null;
-        if (query.TryGetValue("status", out var statusText))
-        {
-            if (OrderStatusNames.TryParse(statusText, out var parsed))
-            {
-                status = parsed;
-            }
-            else
-            {
-                errors.Add("status", $"Must be one of {string.Join(", ", Enum.GetValues<OrderStatus>().Select(OrderStatusNames.Of))}.");
-            }
-        }
-
-        string? customerId = null;
-        if (query.TryGetValue("customer_id", out var customerText))
-        {
-            customerId = customerText.ToString();
-            if (!FieldErrors.IsIdentifier(customerId))
-            {
-                errors.Add("customer_id", "Must be 1 to 64 letters, digits, '-' or '_'.");
-            }
-        }
+        var status = OrderFilterFields.Status(Single(query, "status"), errors);
+        var customerId = OrderFilterFields.CustomerId(Single(query, "customer_id"), errors);
 
         // A customer sees their own orders only, whatever customer_id says.
         if (!user.Has(Permissions.OrderRead))
@@ -178,12 +158,9 @@ public static class OrderEndpoints
             customerId = user.UserId();
         }
 
-        var from = Timestamp(query, "created_from", errors);
-        var to = Timestamp(query, "created_to", errors);
-        if (from is not null && to is not null && from >= to)
-        {
-            errors.Add("created_to", "Must be after created_from.");
-        }
+        var from = OrderFilterFields.Timestamp("created_from", Single(query, "created_from"), errors);
+        var to = OrderFilterFields.Timestamp("created_to", Single(query, "created_to"), errors);
+        OrderFilterFields.Window(from, to, errors);
 
         OrderPosition? after = null;
         if (query.TryGetValue("cursor", out var cursor))
@@ -211,22 +188,7 @@ public static class OrderEndpoints
         return TypedResults.Json(new ListResponse<OrderListItem>(items, next), ApiJson.Context.ListResponseOrderListItem);
     }
 
-    private static DateTimeOffset? Timestamp(IQueryCollection query, string name, FieldErrors errors)
-    {
-        if (!query.TryGetValue(name, out var values))
-        {
-            return null;
-        }
-
-        var text = values.ToString();
-        if (Rfc3339.Timestamp().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var timestamp))
-        {
-            return timestamp.ToUniversalTime();
-        }
-
-        errors.Add(name, "Must be an RFC 3339 timestamp with an offset, such as 2026-01-31T23:59:59Z.");
-        return null;
-    }
+    private static string? Single(IQueryCollection query, string name) => query.TryGetValue(name, out var values) ? values.ToString() : null;
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, ClaimsPrincipal user, IGrainFactory grains)
     {

@@ -1,0 +1,364 @@
+using BlobStorage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+
+namespace Grains.Exports;
+
+/// <summary>
+/// An export of orders to a CSV file (case C5). <see cref="Start"/> records the job and returns; the rows are written
+/// by a loop that runs in the background on the grain's own scheduler, so its steps never overlap the grain's calls
+/// and yet a status read or a cancel is answered between two batches, not after the job. The loop waits for one of
+/// the silo's slots, counts the rows once, then reads them in keyset batches and gathers their CSV in a part-sized
+/// buffer; each full part is written to the blob store and then checkpointed (the cursor, the parts, the rows done),
+/// in that order. A job interrupted anywhere — its silo killed, a write lost — carries on from its checkpoint in its
+/// next activation, which any call or its reminder brings about: it writes the part after the last checkpointed one
+/// again (the store keeps the last write of a part number), from the row after the checkpoint, so the file holds every
+/// row exactly once. The reminder is there from the start to the end of the job.
+/// </summary>
+public sealed partial class ExportJobGrain(
+    [PersistentState("exportJob")] IPersistentState<ExportJobState> job,
+    IOrderExportSource source,
+    IBlobStore blobs,
+    ExportSlots slots,
+    IExportJobFaults faults,
+    IOptions<ExportOptions> options,
+    ExportMetrics metrics,
+    TimeProvider time,
+    ILogger<ExportJobGrain> logger) : Grain, IExportJobGrain, IRemindable
+{
+    private const string ResumeReminder = "resume-export";
+
+    /// <summary>Longer than any batch and part write: the activation outlives its idle collection while the loop runs.</summary>
+    private static readonly TimeSpan s_keepAlive = TimeSpan.FromMinutes(10);
+
+    private Task? _run;
+    private CancellationTokenSource? _stop;
+
+    /// <summary>Rows in the part being gathered, not yet checkpointed: shown in progress, written again after a crash.</summary>
+    private long _rowsGathered;
+
+    private ExportJobState State => job.State;
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A job that has not ended was interrupted (its silo died, or this activation was collected): carry on.
+        if (State.Exists && !State.Status.HasEnded())
+        {
+            if (State.Status == ExportJobStatus.Processing)
+            {
+                State.Resumes++;
+                metrics.Resumed();
+                LogResuming(logger, JobId, State.RowsDone, State.Parts.Count);
+            }
+
+            RunInBackground();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The checkpoint stays; the next activation (a call, or the reminder) resumes from it.
+        await StopRunningAsync();
+    }
+
+    public async Task<ExportStart> Start(StartOrderExport command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (State.Exists)
+        {
+            return new ExportStart(ExportStartStatus.AlreadyExists, View());
+        }
+
+        State.Exists = true;
+        State.OwnerId = command.OwnerId;
+        State.Filter = command.Filter;
+        State.Status = ExportJobStatus.Pending;
+        State.CreatedAt = time.GetUtcNow();
+        await job.WriteStateAsync();
+
+        // Durable before the caller hears of the job: if this silo dies now, the reminder starts it elsewhere.
+        await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumePeriod, options.Value.ResumePeriod);
+        RunInBackground();
+        return new ExportStart(ExportStartStatus.Started, View());
+    }
+
+    public Task<ExportJobView?> Get() => Task.FromResult(State.Exists ? View() : null);
+
+    public async Task<ExportCancel> Cancel()
+    {
+        if (!State.Exists)
+        {
+            return new ExportCancel(ExportCancelStatus.NotFound, null);
+        }
+
+        // The loop stops at its next step without writing; from here this call owns the state.
+        await StopRunningAsync();
+        if (State.Status.HasEnded())
+        {
+            return new ExportCancel(ExportCancelStatus.InvalidState, View());
+        }
+
+        await DiscardFileAsync();
+        await EndAsync(ExportJobStatus.Cancelled, error: null);
+        return new ExportCancel(ExportCancelStatus.Cancelled, View());
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ResumeReminder)
+        {
+            return;
+        }
+
+        if (!State.Exists || State.Status.HasEnded())
+        {
+            await UnregisterAsync();
+            return;
+        }
+
+        // Activated by this tick, the job is running already (OnActivateAsync); otherwise its loop gave up on a
+        // passing failure, and this is the next try.
+        if (_run is null || _run.IsCompleted)
+        {
+            RunInBackground();
+        }
+    }
+
+    private ExportJobView View() => State.View(JobId, State.RowsDone + _rowsGathered);
+
+    private void RunInBackground()
+    {
+        _stop?.Dispose();
+        _stop = new CancellationTokenSource();
+        _rowsGathered = 0;
+
+        // Not awaited: started from the grain's context, the loop's continuations run on its scheduler, one step at a
+        // time between the grain's calls.
+        _run = RunAsync(_stop.Token);
+    }
+
+    private async Task StopRunningAsync()
+    {
+        if (_run is null)
+        {
+            return;
+        }
+
+        await _stop!.CancelAsync();
+        await _run;
+        _run = null;
+        _stop.Dispose();
+        _stop = null;
+        _rowsGathered = 0;
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        await Task.Yield();
+        try
+        {
+            this.DelayDeactivation(s_keepAlive);
+            using var slot = await slots.AcquireAsync(stop);
+            metrics.Running(1);
+            try
+            {
+                await ExportAsync(stop);
+            }
+            finally
+            {
+                metrics.Running(-1);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Cancelled, or the activation is going: the checkpoint is where the next run starts.
+        }
+        catch (Exception exception) when (ExportErrors.IsPermanent(exception))
+        {
+            LogFailed(logger, exception, JobId);
+            try
+            {
+                await DiscardFileAsync();
+                await EndAsync(ExportJobStatus.Failed, ExportErrors.Reason(exception));
+            }
+            catch (Exception recording)
+            {
+                Interrupted(recording);
+            }
+        }
+        catch (Exception exception)
+        {
+            Interrupted(exception);
+        }
+    }
+
+    /// <summary>
+    /// Retried and still failing (the database or the blob store away), or the state's write lost: this activation
+    /// may no longer hold what storage holds, so it goes, and the next one starts from the stored checkpoint.
+    /// </summary>
+    private void Interrupted(Exception exception)
+    {
+        LogInterrupted(logger, exception, JobId, State.RowsDone, options.Value.ResumePeriod);
+        DeactivateOnIdle();
+    }
+
+    private async Task ExportAsync(CancellationToken stop)
+    {
+        var settings = options.Value;
+        var retry = RetryPipeline(settings);
+        var key = ExportFiles.Key(JobId);
+        if (State.Status == ExportJobStatus.Pending || State.RowsTotal is null || State.WriteId is null)
+        {
+            // Before and the total are fixed once; the file's write is opened once (a job that died before recording
+            // it opens another, and the abandoned one holds no part of a checkpoint).
+            State.Before ??= Earlier(time.GetUtcNow(), State.Filter.CreatedTo);
+            State.RowsTotal ??= await retry.ExecuteAsync(async ct => await source.CountAsync(State.Filter, State.Before.Value, ct), stop);
+            State.WriteId ??= await retry.ExecuteAsync(async ct => await blobs.StartPartsAsync(key, ExportFiles.ContentType, ct), stop);
+            State.Status = ExportJobStatus.Processing;
+            await job.WriteStateAsync();
+        }
+
+        using var buffer = new PartBuffer(settings.PartSize + (settings.PartSize / 4));
+        await using var csv = OrderCsv.Create(buffer);
+        if (State.Parts.Count == 0)
+        {
+            OrderCsv.WriteHeader(csv);
+        }
+
+        var cursor = State.Cursor;
+        while (true)
+        {
+            stop.ThrowIfCancellationRequested();
+            this.DelayDeactivation(s_keepAlive);
+            var after = cursor;
+            var batch = await retry.ExecuteAsync(async ct => await source.ReadAsync(State.Filter, State.Before!.Value, after, settings.BatchSize, ct), stop);
+            foreach (var row in batch)
+            {
+                OrderCsv.Write(csv, row);
+            }
+
+            await csv.FlushAsync(stop);
+            if (batch.Count > 0)
+            {
+                cursor = new ExportCursor(batch[^1].CreatedAt, batch[^1].Id);
+                _rowsGathered += batch.Count;
+            }
+
+            var last = batch.Count < settings.BatchSize;
+            if (buffer.Length >= settings.PartSize || (last && (buffer.Length > 0 || State.Parts.Count == 0)))
+            {
+                await CheckpointPartAsync(key, buffer, cursor, retry, stop);
+            }
+
+            if (last)
+            {
+                break;
+            }
+        }
+
+        var file = await retry.ExecuteAsync(async ct => await blobs.CompletePartsAsync(key, State.WriteId!, State.Parts, ct), stop);
+        State.Size = file.Size;
+        await EndAsync(ExportJobStatus.Completed, error: null);
+        LogCompleted(logger, JobId, State.RowsDone, file.Size, State.Parts.Count, State.Resumes);
+    }
+
+    /// <summary>The part first, then the checkpoint that records it: a crash between the two writes the part again.</summary>
+    private async Task CheckpointPartAsync(string key, PartBuffer buffer, ExportCursor? cursor, ResiliencePipeline retry, CancellationToken stop)
+    {
+        var number = State.Parts.Count + 1;
+        var part = await retry.ExecuteAsync(async ct => await blobs.WritePartAsync(key, State.WriteId!, number, buffer.Written, ct), stop);
+        await faults.PartWritten(JobId, number, stop);
+        State.Parts.Add(part);
+        State.RowsDone += _rowsGathered;
+        State.CursorCreatedAt = cursor?.CreatedAt;
+        State.CursorId = cursor?.Id;
+        await job.WriteStateAsync();
+        metrics.Rows(_rowsGathered);
+        LogCheckpoint(logger, JobId, number, State.RowsDone, State.RowsTotal);
+        _rowsGathered = 0;
+        buffer.Clear();
+    }
+
+    private async Task EndAsync(ExportJobStatus outcome, string? error)
+    {
+        State.Status = outcome;
+        State.Error = error;
+        State.CompletedAt = time.GetUtcNow();
+        _rowsGathered = 0;
+        await job.WriteStateAsync();
+        metrics.Ended(outcome);
+        await UnregisterAsync();
+    }
+
+    /// <summary>Drops the unfinished parts and any file (a cancel racing the last step may find it completed).</summary>
+    private async Task DiscardFileAsync()
+    {
+        var key = ExportFiles.Key(JobId);
+        try
+        {
+            if (State.WriteId is { } writeId)
+            {
+                await blobs.AbortPartsAsync(key, writeId, CancellationToken.None);
+            }
+
+            await blobs.DeleteAsync(key, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or HttpRequestException)
+        {
+            // What is left is unreachable without the job's link; the store's own expiry of unfinished writes takes it.
+            LogDiscardFailed(logger, exception, JobId);
+        }
+    }
+
+    private async Task UnregisterAsync()
+    {
+        if (await this.GetReminder(ResumeReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private ResiliencePipeline RetryPipeline(ExportOptions settings)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+        if (settings.RetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException && !ExportErrors.IsPermanent(e)),
+                MaxRetryAttempts = settings.RetryAttempts,
+                Delay = settings.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            });
+        }
+
+        return builder.Build();
+    }
+
+    private static DateTimeOffset Earlier(DateTimeOffset now, DateTimeOffset? createdTo) => createdTo is { } to && to < now ? to : now;
+
+    [LoggerMessage(1, LogLevel.Information, "Export {JobId}: part {Part} checkpointed, {RowsDone} of {RowsTotal} rows.")]
+    private static partial void LogCheckpoint(ILogger logger, string jobId, int part, long rowsDone, long? rowsTotal);
+
+    [LoggerMessage(2, LogLevel.Information, "Export {JobId}: resuming from its checkpoint after {RowsDone} rows in {Parts} parts.")]
+    private static partial void LogResuming(ILogger logger, string jobId, long rowsDone, int parts);
+
+    [LoggerMessage(3, LogLevel.Information, "Export {JobId}: completed, {Rows} rows, {Size} bytes in {Parts} parts, resumed {Resumes} times.")]
+    private static partial void LogCompleted(ILogger logger, string jobId, long rows, long size, int parts, int resumes);
+
+    [LoggerMessage(4, LogLevel.Warning, "Export {JobId}: failed.")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(5, LogLevel.Warning, "Export {JobId}: interrupted after {RowsDone} checkpointed rows; it resumes from there within {ResumePeriod}.")]
+    private static partial void LogInterrupted(ILogger logger, Exception exception, string jobId, long rowsDone, TimeSpan resumePeriod);
+
+    [LoggerMessage(6, LogLevel.Warning, "Export {JobId}: its unfinished file could not be removed.")]
+    private static partial void LogDiscardFailed(ILogger logger, Exception exception, string jobId);
+}
