@@ -14,6 +14,7 @@ using Grains.Persistence.Storage;
 using Grains.Persistence.Stores;
 using Grains.Products;
 using Grains.Storage;
+using Grains.Uploads;
 using Grains.Wallets;
 using IntegrationEvents;
 using Messaging.RabbitMq;
@@ -54,6 +55,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IPaymentGateway, VnPayGateway>();
         services.TryAddSingleton<NewGrainKeys>();
         services.AddBlobStorage();
+        services.AddOptions<UploadValidationOptions>().BindConfiguration(UploadValidationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.Commerce, (provider, _) => new CommerceGrainStorage(provider));
         services.AddHostedService<IdempotencyKeyPurgeService>();
         AddOutboxRelay(silo);
@@ -132,6 +134,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IWalletReferences>(provider => provider.GetRequiredService<WalletStateStore>());
         services.TryAddSingleton<IGrainStateStore<CouponState>, CouponStateStore>();
         services.TryAddSingleton<IGrainStateStore<IdempotencyState>, IdempotencyStateStore>();
+        services.TryAddSingleton<IGrainStateStore<UploadState>, UploadStateStore>();
         services.TryAddSingleton<IIdempotencyKeyPurge, PostgresIdempotencyKeyPurge>();
         services.TryAddSingleton<IOutboxStore, PostgresOutboxStore>();
         return silo;
@@ -154,6 +157,7 @@ public static class CommerceSiloBuilderExtensions
         AddInMemoryStore<OrderState>(silo.Services);
         AddInMemoryStore<PaymentState>(silo.Services);
         AddInMemoryStore<IdempotencyState>(silo.Services);
+        AddInMemoryStore<UploadState>(silo.Services);
         var services = silo.Services;
         services.TryAddSingleton<InMemoryWalletStore>();
         services.TryAddSingleton<IGrainStateStore<WalletState>>(provider => provider.GetRequiredService<InMemoryWalletStore>());

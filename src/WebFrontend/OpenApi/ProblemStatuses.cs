@@ -16,6 +16,7 @@ public static class ProblemStatuses
         [ProblemTypes.Unauthorized] = 401,
         [ProblemTypes.InvalidCredentials] = 401,
         [ProblemTypes.Forbidden] = 403,
+        [ProblemTypes.InvalidLink] = 403,
         [ProblemTypes.NotFound] = 404,
         [ProblemTypes.ProductNotFound] = 404,
         [ProblemTypes.MethodNotAllowed] = 405,
