@@ -14,6 +14,7 @@ public sealed class DocumentTransformer : IOpenApiDocumentTransformer
         ("Products", "The catalog and its stock: everyone reads, managers change. Prices are whole đồng."),
         ("Orders", "Placing orders (stock, coupon and payment held together or not at all), reading and cancelling them."),
         ("Wallets", "Balances in whole đồng; each movement is applied once per reference and never takes a balance below zero."),
+        ("Uploads", "Files sent through signed, expiring links: streamed to storage, then checked against their declared size and type."),
         ("Payments", "What VNPay calls: its payment notification (IPN) and the customer's return from its pay page."),
         ("Operations", "The state of the silo cluster, for operators."),
     ];

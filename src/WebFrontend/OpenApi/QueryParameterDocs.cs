@@ -42,6 +42,10 @@ public static class QueryParameterDocs
             ["customer_id"] = ("Only this customer's orders (staff; a customer always sees their own only).", () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = IdentifierPattern }),
             ["created_from"] = ("Only orders created at or after this RFC 3339 timestamp (with an offset).", () => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
             ["created_to"] = ("Only orders created before this RFC 3339 timestamp (with an offset); after `created_from`.", () => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
+            ["expires"] = ("Part of an upload link, as given: when it stops working (Unix seconds).", () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{1,19}$" }),
+            ["max_size"] = ("Part of an upload link, as given: the most bytes it takes.", () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{1,19}$" }),
+            ["content_type"] = ("Part of an upload link, as given: the one content type it takes.", () => new OpenApiSchema { Type = JsonSchemaType.String }),
+            ["signature"] = ("Part of an upload link, as given: the HMAC-SHA256 of its fields, base64url.", () => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 64 }),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static OpenApiParameter For(string name)
