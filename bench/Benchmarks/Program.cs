@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
     ["checkout"] = CheckoutBenchmark.RunAsync,
     ["flash-sale"] = FlashSaleBenchmark.RunAsync,
     ["outbox"] = OutboxBenchmark.RunAsync,
+    ["upload"] = UploadBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -35,6 +35,9 @@ public sealed partial class SmokeTests
     [Fact]
     public Task Outbox() => RunSmokeAsync("outbox", OutboxSummary());
 
+    [Fact]
+    public Task Upload() => RunSmokeAsync("upload", UploadSummary());
+
     private static async Task RunSmokeAsync(string benchmark, Regex summary)
     {
         var run = await BenchmarkProcess.RunAsync(benchmark, s_timeout, "--smoke");
@@ -79,4 +82,7 @@ public sealed partial class SmokeTests
 
     [GeneratedRegex(@"^outbox: delivered=24 lost=0 duplicates_acted=0 events_per_s=\d+\.\d lag_p99_ms=\d+\.\d$")]
     private static partial Regex OutboxSummary();
+
+    [GeneratedRegex(@"^upload: bytes=33554432 mb_per_s=\d+\.\d peak_rss_delta_mb=-?\d+\.\d$")]
+    private static partial Regex UploadSummary();
 }
