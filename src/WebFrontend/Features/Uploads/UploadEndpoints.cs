@@ -173,6 +173,11 @@ public static class UploadEndpoints
             // The store's write failed with the read, so it kept nothing.
             return TooLarge(context, link);
         }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-body: the write was cancelled and kept nothing; there is nobody to answer.
+            return Results.Empty;
+        }
 
         var received = await upload.Received(new ReceivedContent(key, content.Count, content.Sha256()));
         if (received.Receipt != UploadReceipt.Accepted)
