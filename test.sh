@@ -2,10 +2,11 @@
 # Runs every test and ends with one line "N passed, N failed[, N skipped]" taken from the test results.
 # Integration tests start their own throwaway PostgreSQL server from the machine's server binaries and their own
 # RabbitMQ node from the machine's rabbitmq-server, the notifications tests an SMTP sink from tools/smtp-sink
-# (Node.js), the dashboard's browser tests drive the machine's Chromium (/usr/bin/chromium; Playwright downloads no
-# browser), and the OpenAPI lint test runs Spectral from tools/spectral (Node.js); whichever is missing is installed
+# (Node.js), the blob store's tests an S3 emulator from tools/s3rver (Node.js), the dashboard's browser tests drive
+# the machine's Chromium (/usr/bin/chromium; Playwright downloads no browser), and the OpenAPI lint test runs
+# Spectral from tools/spectral (Node.js); whichever is missing is installed
 # here first (Debian: apt-get install postgresql rabbitmq-server chromium nodejs npm; then npm ci of the pinned
-# packages in tools/spectral and tools/smtp-sink).
+# packages in tools/spectral, tools/smtp-sink and tools/s3rver).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -33,9 +34,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Spectral and the SMTP sink exactly as their package-lock.json pins them (no install scripts); again whenever a
-# lock changes.
-for tool in tools/spectral tools/smtp-sink; do
+# Spectral, the SMTP sink and the S3 emulator exactly as their package-lock.json pins them (no install scripts); again
+# whenever a lock changes.
+for tool in tools/spectral tools/smtp-sink tools/s3rver; do
   if ! cmp -s "$tool/package-lock.json" "$tool/node_modules/.installed-lock.json"; then
     echo "Installing $tool with npm ci."
     npm ci --prefix "$tool" --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null

@@ -12,6 +12,9 @@ public sealed class BlobStorageOptions
 
     /// <summary>The filesystem store's folder; every process of a single-machine deployment must name the same one.</summary>
     public string Path { get; set; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "commerce-blobs");
+
+    /// <summary>The S3 store's settings ("BlobStorage:S3"), read when <see cref="Provider"/> is S3.</summary>
+    public S3StorageOptions S3 { get; set; } = new();
 }
 
 public enum BlobStorageProvider
@@ -34,6 +37,11 @@ public sealed class BlobStorageOptionsValidator : IValidateOptions<BlobStorageOp
         if (options.Provider == BlobStorageProvider.FileSystem && string.IsNullOrWhiteSpace(options.Path))
         {
             failures.Add("BlobStorage:Path must name a folder for the filesystem store.");
+        }
+
+        if (options.Provider == BlobStorageProvider.S3)
+        {
+            failures.AddRange(S3StorageOptions.Check(options.S3));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

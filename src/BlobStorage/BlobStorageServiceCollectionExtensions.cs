@@ -21,7 +21,8 @@ public static class BlobStorageServiceCollectionExtensions
             return options.Provider switch
             {
                 BlobStorageProvider.FileSystem => new FileSystemBlobStore(options.Path, provider.GetService<SignedBlobLinks>()),
-                _ => throw new InvalidOperationException($"BlobStorage:Provider {options.Provider} is not available in this build."),
+                BlobStorageProvider.S3 => S3BlobStore.Create(options.S3, provider.GetService<TimeProvider>()),
+                _ => throw new InvalidOperationException($"BlobStorage:Provider {options.Provider} is not a store."),
             };
         });
         return services;

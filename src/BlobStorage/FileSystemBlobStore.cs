@@ -142,7 +142,16 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(BlobPath(key));
+        var path = BlobPath(key);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // File.Delete forgives a missing file but not a missing folder: no blob was ever under this prefix.
+        }
+
         return Task.CompletedTask;
     }
 

@@ -10,6 +10,10 @@ namespace BlobStorage;
 public sealed class SignedBlobLinks(LinkSignature signature)
 {
     public const string PathPrefix = "/api/v1/blobs/";
+    public const string NameParameter = "name";
+    public const string TypeParameter = "type";
+    public const string ExpiresParameter = "expires";
+    public const string SignatureParameter = "signature";
     private const string Purpose = "blob-download";
 
     public Uri Create(string key, string fileName, string contentType, DateTimeOffset expiresAt)
@@ -17,7 +21,7 @@ public sealed class SignedBlobLinks(LinkSignature signature)
         BlobKey.Check(key);
         var expires = expiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var signed = signature.Sign(Purpose, key, fileName, contentType, expires);
-        var query = $"name={Uri.EscapeDataString(fileName)}&type={Uri.EscapeDataString(contentType)}&expires={expires}&signature={signed}";
+        var query = $"{NameParameter}={Uri.EscapeDataString(fileName)}&{TypeParameter}={Uri.EscapeDataString(contentType)}&{ExpiresParameter}={expires}&{SignatureParameter}={signed}";
         return new Uri($"{PathPrefix}{key}?{query}", UriKind.Relative);
     }
 

@@ -1,6 +1,7 @@
 using BlobStorage;
 using CustomerNotifications;
 using Grains.Coupons;
+using Grains.Customers;
 using Grains.Idempotency;
 using Grains.Orders;
 using Grains.Payments;
@@ -137,6 +138,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IGrainStateStore<UploadState>, UploadStateStore>();
         services.TryAddSingleton<IIdempotencyKeyPurge, PostgresIdempotencyKeyPurge>();
         services.TryAddSingleton<IOutboxStore, PostgresOutboxStore>();
+        services.TryAddSingleton<ICustomerProfiles, PostgresCustomerProfiles>();
         return silo;
     }
 
@@ -166,6 +168,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IGrainStateStore<CouponState>>(provider => provider.GetRequiredService<InMemoryCouponStore>());
         services.TryAddSingleton<IIdempotencyKeyPurge, InMemoryIdempotencyKeyPurge>();
         services.TryAddSingleton<InMemoryQueries>();
+        services.TryAddSingleton<ICustomerProfiles, InMemoryCustomerProfiles>();
         return silo;
     }
 

@@ -1,4 +1,5 @@
 using Grains.Orders;
+using Grains.Outbox;
 using Grains.Persistence.Storage;
 using Grains.Products;
 
@@ -8,8 +9,9 @@ namespace Grains.Persistence.Queries;
 /// Lists for the embedded mode, whose commerce states live in memory: each page scans and sorts the stored snapshots.
 /// Same contract as the PostgreSQL queries (keyset positions, filters), none of their cost model.
 /// </summary>
-public sealed class InMemoryQueries(InMemoryStateStore<ProductState> products, InMemoryStateStore<OrderState> orders, InMemoryWalletStore wallets)
-    : IProductQueries, IOrderQueries, IWalletEntryQueries
+public sealed class InMemoryQueries(
+    InMemoryStateStore<ProductState> products, InMemoryStateStore<OrderState> orders, InMemoryWalletStore wallets, InMemoryOutbox outbox)
+    : IProductQueries, IOrderQueries, IWalletEntryQueries, IDashboardQueries
 {
     public Task<ListPage<ProductSummary, ProductPosition>> ListAsync(ProductListRequest request, CancellationToken cancellationToken)
     {
@@ -56,6 +58,50 @@ public sealed class InMemoryQueries(InMemoryStateStore<ProductState> products, I
             .ToList();
         return Task.FromResult(Paging.Page(page, request.Limit, last => new WalletEntryPosition(last.At, last.Reference)));
     }
+
+    public Task<CustomerOrderSummary> OrderSummaryAsync(string customerId, int recent, CancellationToken cancellationToken)
+    {
+        var theirs = OrdersOf(customerId);
+        var counts = theirs.GroupBy(o => o.State.Status).ToDictionary(g => g.Key, g => g.Count());
+        var newest = Newest(theirs).Take(recent)
+            .Select(o => new RecentOrder(o.Key, o.State.Status, o.State.Total, o.State.Items.Count, o.State.CreatedAt))
+            .ToList();
+        return Task.FromResult(new CustomerOrderSummary(counts, newest));
+    }
+
+    public Task<LatestPayment?> LatestPaymentAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var latest = Newest(OrdersOf(customerId).Where(o => o.State.PaymentId is not null)).FirstOrDefault();
+        return Task.FromResult(latest.State is not { } order
+            ? null
+            : new LatestPayment(latest.Key, order.PaymentId!, OrderPaymentStatuses.Of(order.Status, order.RefundRequested), order.Total, order.PaidAt));
+    }
+
+    public Task<int> UnreadNotificationsAsync(string customerId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var keys = OrdersOf(customerId).Where(o => o.State.CreatedAt >= since)
+            .SelectMany(o => new[] { OutboxEvents.PaidKeyPrefix + o.Key, OutboxEvents.EndedKeyPrefix + o.Key })
+            .ToHashSet(StringComparer.Ordinal);
+        return Task.FromResult(outbox.Messages.Count(m => keys.Contains(m.DedupeKey)));
+    }
+
+    public Task<IReadOnlyList<ActivityItem>> RecentActivityAsync(string customerId, int limit, CancellationToken cancellationToken)
+    {
+        var placed = OrdersOf(customerId).Select(o => new ActivityItem(ActivityKind.OrderPlaced, o.Key, o.State.Total, o.State.CreatedAt));
+        var moved = wallets.Entries(customerId)
+            .Select(e => new ActivityItem(e.Entry.Amount < 0 ? ActivityKind.WalletDebit : ActivityKind.WalletCredit, e.Reference, e.Entry.Amount, e.Entry.At));
+        IReadOnlyList<ActivityItem> items = placed.Concat(moved)
+            .OrderByDescending(a => a.At).ThenBy(a => a.Kind == ActivityKind.OrderPlaced ? 0 : 1).ThenByDescending(a => a.Id, StringComparer.Ordinal)
+            .Take(limit)
+            .ToList();
+        return Task.FromResult(items);
+    }
+
+    private List<(string Key, OrderState State)> OrdersOf(string customerId)
+        => [.. orders.All().Where(o => o.State.Exists && o.State.CustomerId == customerId)];
+
+    private static IEnumerable<(string Key, OrderState State)> Newest(IEnumerable<(string Key, OrderState State)> orders)
+        => orders.OrderByDescending(o => o.State.CreatedAt).ThenByDescending(o => o.Key, StringComparer.Ordinal);
 
     private static bool IsAfter(ProductSummary product, ProductPosition after, ProductSort sort) => sort switch
     {

@@ -69,12 +69,6 @@ public sealed class OrderState : IChangeTracking, IRaisesOutboxEvents
             return null;
         }
 
-        var status = Status switch
-        {
-            OrderStatus.PendingPayment => OrderPaymentStatus.Pending,
-            OrderStatus.Cancelled or OrderStatus.Expired => RefundRequested ? OrderPaymentStatus.RefundRequired : OrderPaymentStatus.Closed,
-            _ => OrderPaymentStatus.Succeeded,
-        };
-        return new OrderPayment(PaymentId, PayUrl ?? "", status, PaymentTransactionNo, PaidAt);
+        return new OrderPayment(PaymentId, PayUrl ?? "", OrderPaymentStatuses.Of(Status, RefundRequested), PaymentTransactionNo, PaidAt);
     }
 }

@@ -13,15 +13,20 @@ public static class OutboxEvents
     public const string OrderPaid = EventTypes.OrderPaid;
     public const string PaymentRefundRequired = EventTypes.PaymentRefundRequired;
 
+    /// <summary>The dedupe keys of an order's customer mails are these prefixes and the order id: how the dashboard finds them.</summary>
+    public const string PaidKeyPrefix = OrderPaid + ":";
+
+    public const string EndedKeyPrefix = "order.ended:";
+
     public static OutboxMessage Paid(string orderId, OrderPaidPayload payload, DateTimeOffset at)
-        => new(Guid.CreateVersion7(at), $"{OrderPaid}:{orderId}", "order", orderId, OrderPaid,
+        => new(Guid.CreateVersion7(at), PaidKeyPrefix + orderId, "order", orderId, OrderPaid,
             JsonSerializer.Serialize(payload, EventJson.Default.OrderPaidPayload), at, EventTrace.Current());
 
     /// <summary>An order ended unpaid (expired or cancelled): once per order, whichever way it ended.</summary>
     public static OutboxMessage Ended(string orderId, OrderEndedPayload payload, bool cancelled, DateTimeOffset at)
     {
         var type = cancelled ? EventTypes.OrderCancelled : EventTypes.OrderExpired;
-        return new(Guid.CreateVersion7(at), $"order.ended:{orderId}", "order", orderId, type,
+        return new(Guid.CreateVersion7(at), EndedKeyPrefix + orderId, "order", orderId, type,
             JsonSerializer.Serialize(payload, EventJson.Default.OrderEndedPayload), at, EventTrace.Current());
     }
 

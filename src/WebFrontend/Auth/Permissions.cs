@@ -47,6 +47,16 @@ public static class Permissions
         return user.FindAll(ClaimNames.Role).Any(role => s_byRole.TryGetValue(role.Value, out var granted) && granted.Contains(permission));
     }
 
+    /// <summary>Everything the caller's roles grant, sorted (the dashboard shows it).</summary>
+    public static IReadOnlyList<string> GrantedPermissions(this ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return [.. user.FindAll(ClaimNames.Role)
+            .SelectMany(role => s_byRole.TryGetValue(role.Value, out var granted) ? granted : [])
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>The caller may act on this owner's object: with the permission for everyone's, or the :own one if it is theirs.</summary>
     public static bool MayAccess(this ClaimsPrincipal user, string ownerId, string anyPermission, string ownPermission)
         => user.Has(anyPermission) || (user.Has(ownPermission) && string.Equals(user.UserId(), ownerId, StringComparison.Ordinal));

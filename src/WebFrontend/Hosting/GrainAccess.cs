@@ -55,6 +55,7 @@ public static class GrainAccess
         services.AddSingleton<IProductQueries>(provider => provider.GetRequiredService<InMemoryQueries>());
         services.AddSingleton<IOrderQueries>(provider => provider.GetRequiredService<InMemoryQueries>());
         services.AddSingleton<IWalletEntryQueries>(provider => provider.GetRequiredService<InMemoryQueries>());
+        services.AddSingleton<IDashboardQueries>(provider => provider.GetRequiredService<InMemoryQueries>());
         services.AddHostedService<DemoData>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [OperationalEndpoints.ReadyTag]);
     }
@@ -113,6 +114,7 @@ public static class GrainAccess
         services.AddSingleton<IProductQueries>(provider => new PostgresProductQueries(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IOrderQueries>(provider => new PostgresOrderQueries(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IWalletEntryQueries>(provider => new PostgresWalletEntryQueries(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IDashboardQueries>(provider => new PostgresDashboardQueries(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [OperationalEndpoints.ReadyTag])
             .AddCheck<ClusterHealthCheck>("cluster", tags: [OperationalEndpoints.ReadyTag]);

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using WebFrontend.Auth;
+using WebFrontend.Features.Dashboard;
 using WebFrontend.Features.Operations;
 using WebFrontend.Features.Orders;
 using WebFrontend.Features.Payments;
@@ -45,6 +46,7 @@ namespace WebFrontend.Http;
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(ClusterResponse))]
+[JsonSerializable(typeof(DashboardResponse))]
 [JsonSerializable(typeof(IDictionary<string, string[]>))]
 [JsonSerializable(typeof(string[]))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

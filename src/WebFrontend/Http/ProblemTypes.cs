@@ -41,6 +41,7 @@ public static class ProblemTypes
     public const string InvalidLink = Prefix + "invalid-link";
     public const string ServiceUnavailable = Prefix + "service-unavailable";
     public const string Overloaded = Prefix + "overloaded";
+    public const string DashboardUnavailable = Prefix + "dashboard-unavailable";
     public const string InternalError = Prefix + "internal-error";
 
     /// <summary>The type for a status the framework produced by itself (routing, unexpected exceptions).</summary>

@@ -42,6 +42,7 @@ public static class ProblemStatuses
         [ProblemTypes.ServiceUnavailable] = 503,
         [ProblemTypes.GatewayUnavailable] = 503,
         [ProblemTypes.Overloaded] = 503,
+        [ProblemTypes.DashboardUnavailable] = 503,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static int Of(string type)

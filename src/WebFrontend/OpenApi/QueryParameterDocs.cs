@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json.Nodes;
+using BlobStorage;
 using Grains.Orders;
 using Microsoft.OpenApi;
 using WebFrontend.Features.Orders;
@@ -42,10 +43,12 @@ public static class QueryParameterDocs
             ["customer_id"] = ("Only this customer's orders (staff; a customer always sees their own only).", () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = IdentifierPattern }),
             ["created_from"] = ("Only orders created at or after this RFC 3339 timestamp (with an offset).", () => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
             ["created_to"] = ("Only orders created before this RFC 3339 timestamp (with an offset); after `created_from`.", () => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
-            ["expires"] = ("Part of an upload link, as given: when it stops working (Unix seconds).", () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{1,19}$" }),
-            ["max_size"] = ("Part of an upload link, as given: the most bytes it takes.", () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{1,19}$" }),
-            ["content_type"] = ("Part of an upload link, as given: the one content type it takes.", () => new OpenApiSchema { Type = JsonSchemaType.String }),
-            ["signature"] = ("Part of an upload link, as given: the HMAC-SHA256 of its fields, base64url.", () => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 64 }),
+            [SignedBlobLinks.NameParameter] = ("The file name the download is saved as; signed.", () => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 }),
+            [SignedBlobLinks.TypeParameter] = ("The content type the file is served as; signed.", () => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 }),
+            [SignedBlobLinks.ExpiresParameter] = ("When a signed link (a download's or an upload's) stops working, in Unix seconds; signed.", () => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" }),
+            [SignedBlobLinks.SignatureParameter] = ("HMAC-SHA256 of the link's fields, base64url: a download's key, `name`, `type` and `expires`; an upload's id, `content_type`, `max_size` and `expires`.", () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9_-]{43}$" }),
+            ["max_size"] = ("Part of an upload link, as given: the most bytes it takes; signed.", () => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1" }),
+            ["content_type"] = ("Part of an upload link, as given: the one content type it takes; signed.", () => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 }),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static OpenApiParameter For(string name)

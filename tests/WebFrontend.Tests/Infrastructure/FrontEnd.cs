@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using WebFrontend.Hosting;
 
@@ -16,6 +17,7 @@ public sealed class FrontEnd : WebApplicationFactory<Program>
 {
     private readonly string _connectionString;
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly Action<IServiceCollection>? _configureTestServices;
     private readonly string _environment;
     private readonly IReadOnlyDictionary<string, string>? _settings;
     private bool _listening;
@@ -23,9 +25,11 @@ public sealed class FrontEnd : WebApplicationFactory<Program>
     /// <param name="configureServices">Services a test adds to the front end (a log collector).</param>
     /// <param name="environment">The hosting environment: "Testing" unless a test is about another (the token endpoint exists in Development only).</param>
     /// <param name="settings">Configuration ("Auth:SigningKey") over the tests' defaults.</param>
+    /// <param name="configureTestServices">Services replaced after the app's own registrations (a dashboard source).</param>
     public FrontEnd(string connectionString, Action<IServiceCollection>? configureServices = null, string environment = "Testing",
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? configureTestServices = null)
     {
+        _configureTestServices = configureTestServices;
         _connectionString = connectionString;
         _configureServices = configureServices;
         _environment = environment;
@@ -115,6 +119,11 @@ public sealed class FrontEnd : WebApplicationFactory<Program>
         if (_configureServices is not null)
         {
             builder.ConfigureServices(_configureServices);
+        }
+
+        if (_configureTestServices is not null)
+        {
+            builder.ConfigureTestServices(_configureTestServices);
         }
     }
 }

@@ -1,4 +1,5 @@
 using BlobStorage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WebFrontend.Auth;
 
@@ -15,6 +16,8 @@ public static class BlobAccess
     /// </summary>
     public static IServiceCollection AddBlobAccess(this IServiceCollection services)
     {
+        // Link expiry is checked against it; Orleans registers the same, this is for a host without it.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new SignedBlobLinks(
             LinkSignature.Derive(provider.GetRequiredService<IOptions<AuthOptions>>().Value.SigningKey, DownloadLinkPurpose)));
         services.AddBlobStorage();

@@ -1,0 +1,51 @@
+using WebFrontend.Features.Dashboard;
+
+namespace WebFrontend.Tests.Dashboard;
+
+/// <summary>A real source behind a gate: it reports that it started, then waits for <paramref name="gate"/> before fetching.</summary>
+public sealed class GatedSource(IDashboardSource inner, Action started, Task gate) : IDashboardSource
+{
+    public string Name => inner.Name;
+
+    public bool IsCritical => inner.IsCritical;
+
+    public object? Fallback => inner.Fallback;
+
+    public async Task<object?> FetchAsync(DashboardCaller caller, CancellationToken cancellationToken)
+    {
+        started();
+        await gate.WaitAsync(cancellationToken);
+        return await inner.FetchAsync(caller, cancellationToken);
+    }
+}
+
+/// <summary>A source that reports it started and then answers only after <paramref name="delay"/> on <paramref name="clock"/>, or fails, as told.</summary>
+public sealed class ScriptedSource(IDashboardSource inner, TimeProvider clock, TimeSpan? delay = null, bool fails = false) : IDashboardSource
+{
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Name => inner.Name;
+
+    public bool IsCritical => inner.IsCritical;
+
+    public object? Fallback => inner.Fallback;
+
+    public Task Started => _started.Task;
+
+    /// <summary>Completes when the fan-out cancelled this source's token while it waited.</summary>
+    public Task Cancelled => _cancelled.Task;
+
+    public async Task<object?> FetchAsync(DashboardCaller caller, CancellationToken cancellationToken)
+    {
+        _started.TrySetResult();
+        if (fails)
+        {
+            throw new InvalidOperationException($"The {Name} source is down (test).");
+        }
+
+        using var registration = cancellationToken.Register(() => _cancelled.TrySetResult());
+        await Task.Delay(delay ?? Timeout.InfiniteTimeSpan, clock, cancellationToken);
+        return await inner.FetchAsync(caller, cancellationToken);
+    }
+}
