@@ -9,7 +9,8 @@ namespace Grains.Uploads;
 /// An upload: its declaration, the content a front end streamed to the blob store, and the validation of that content
 /// (case C9). The validation reads only the blob's size and first bytes, runs at once in a timer once the content is
 /// recorded, and is made durable by a reminder registered before the content is: a silo lost between the content and
-/// the verdict leaves the reminder, which runs the check on another silo. A rejected upload's blob is deleted.
+/// the verdict leaves the reminder, which runs the check on another silo. A rejected upload's blob is deleted before
+/// the upload is marked REJECTED.
 /// </summary>
 public sealed partial class UploadGrain(
     [PersistentState("upload", StorageNames.Commerce)] IPersistentState<UploadState> upload,
@@ -89,21 +90,17 @@ public sealed partial class UploadGrain(
         }
     }
 
-    /// <summary>Brings the upload to a verdict from wherever it stands; every step can run again after a crash.</summary>
+    /// <summary>
+    /// Brings the upload to a verdict from wherever it stands; every step can run again after a crash. A rejection is
+    /// recorded in three steps — its reason (still PROCESSING), the content deleted, then REJECTED — so a REJECTED
+    /// upload never has content left in the store, and a rerun after a crash keeps the first reason.
+    /// </summary>
     private async Task ValidateAsync()
     {
-        switch (State.Status)
+        if (State.Status is not (UploadStatus.Uploaded or UploadStatus.Processing))
         {
-            case UploadStatus.Uploaded or UploadStatus.Processing:
-                break;
-            case UploadStatus.Rejected when State.BlobKey is { } rejected:
-                // The verdict was written; deleting the content may not have happened.
-                await blobs.DeleteAsync(rejected, CancellationToken.None);
-                await StopValidationAsync();
-                return;
-            default:
-                await StopValidationAsync();
-                return;
+            await StopValidationAsync();
+            return;
         }
 
         if (State.Status == UploadStatus.Uploaded)
@@ -113,17 +110,27 @@ public sealed partial class UploadGrain(
             await upload.WriteStateAsync();
         }
 
-        var reason = await CheckAsync(State.BlobKey!);
-        State.Status = reason is null ? UploadStatus.Valid : UploadStatus.Rejected;
-        State.Reason = reason;
-        State.UpdatedAt = time.GetUtcNow();
-        await upload.WriteStateAsync();
-        if (reason is not null)
+        if (State.Reason is null)
         {
+            if (await CheckAsync(State.BlobKey!) is not { } reason)
+            {
+                State.Status = UploadStatus.Valid;
+                State.UpdatedAt = time.GetUtcNow();
+                await upload.WriteStateAsync();
+                await StopValidationAsync();
+                return;
+            }
+
+            State.Reason = reason;
+            State.UpdatedAt = time.GetUtcNow();
+            await upload.WriteStateAsync();
             LogRejected(logger, UploadId, reason);
-            await blobs.DeleteAsync(State.BlobKey!, CancellationToken.None);
         }
 
+        await blobs.DeleteAsync(State.BlobKey!, CancellationToken.None);
+        State.Status = UploadStatus.Rejected;
+        State.UpdatedAt = time.GetUtcNow();
+        await upload.WriteStateAsync();
         await StopValidationAsync();
     }
 
