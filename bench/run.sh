@@ -44,6 +44,11 @@
 #                               resume from its checkpoint; both files' ids must be the database's, in order, once each;
 #                               ends with export: rows=<n> rows_per_s=<x> peak_rss_mb=<y> resumed=<true|false>
 #                               exact=<true|false> (exit code 1 unless exact and resumed).
+#   bench/run.sh upload         one upload of 1 GiB through the front end as a process (embedded mode, the filesystem
+#                               store in a temporary folder), its body generated as it is sent; the front end's idle
+#                               RSS, its peak reset (/proc/<pid>/clear_refs), then the PUT; ends with upload: bytes=<n>
+#                               mb_per_s=<x> peak_rss_delta_mb=<y> (exit code 1 if the upload fails, the stored size or
+#                               SHA-256 differs, it does not become VALID, or the peak is over 100 MB above idle).
 # Every multi-silo benchmark also fails when orleans_membership shows a silo Dead that it did not kill.
 # Add --smoke to any of them: seconds and tiny data through the same code path, invariants still checked, performance
 # targets reported but not enforced, results in a temporary folder (tests/Benchmarks.Tests runs these).

@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task<int>>>
     ["flash-sale"] = FlashSaleBenchmark.RunAsync,
     ["outbox"] = OutboxBenchmark.RunAsync,
     ["export"] = ExportBenchmark.RunAsync,
+    ["upload"] = UploadBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

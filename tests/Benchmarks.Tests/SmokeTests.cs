@@ -38,6 +38,9 @@ public sealed partial class SmokeTests
     [Fact]
     public Task Export() => RunSmokeAsync("export", ExportSummary());
 
+    [Fact]
+    public Task Upload() => RunSmokeAsync("upload", UploadSummary());
+
     private static async Task RunSmokeAsync(string benchmark, Regex summary)
     {
         var run = await BenchmarkProcess.RunAsync(benchmark, s_timeout, "--smoke");
@@ -85,4 +88,7 @@ public sealed partial class SmokeTests
 
     [GeneratedRegex(@"^export: rows=130000 rows_per_s=\d+\.\d peak_rss_mb=\d+\.\d resumed=true exact=true$")]
     private static partial Regex ExportSummary();
+
+    [GeneratedRegex(@"^upload: bytes=33554432 mb_per_s=\d+\.\d peak_rss_delta_mb=-?\d+\.\d$")]
+    private static partial Regex UploadSummary();
 }

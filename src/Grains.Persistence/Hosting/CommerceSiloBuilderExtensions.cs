@@ -16,6 +16,7 @@ using Grains.Persistence.Storage;
 using Grains.Persistence.Stores;
 using Grains.Products;
 using Grains.Storage;
+using Grains.Uploads;
 using Grains.Wallets;
 using IntegrationEvents;
 using Messaging.RabbitMq;
@@ -56,6 +57,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IPaymentGateway, VnPayGateway>();
         services.TryAddSingleton<NewGrainKeys>();
         services.AddBlobStorage();
+        services.AddOptions<UploadValidationOptions>().BindConfiguration(UploadValidationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.Commerce, (provider, _) => new CommerceGrainStorage(provider));
         services.AddHostedService<IdempotencyKeyPurgeService>();
         AddExports(services);
@@ -145,6 +147,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<IWalletReferences>(provider => provider.GetRequiredService<WalletStateStore>());
         services.TryAddSingleton<IGrainStateStore<CouponState>, CouponStateStore>();
         services.TryAddSingleton<IGrainStateStore<IdempotencyState>, IdempotencyStateStore>();
+        services.TryAddSingleton<IGrainStateStore<UploadState>, UploadStateStore>();
         services.TryAddSingleton<IIdempotencyKeyPurge, PostgresIdempotencyKeyPurge>();
         services.TryAddSingleton<IOutboxStore, PostgresOutboxStore>();
         services.TryAddSingleton<ICustomerProfiles, PostgresCustomerProfiles>();
@@ -169,6 +172,7 @@ public static class CommerceSiloBuilderExtensions
         AddInMemoryStore<OrderState>(silo.Services);
         AddInMemoryStore<PaymentState>(silo.Services);
         AddInMemoryStore<IdempotencyState>(silo.Services);
+        AddInMemoryStore<UploadState>(silo.Services);
         var services = silo.Services;
         services.TryAddSingleton<InMemoryWalletStore>();
         services.TryAddSingleton<IGrainStateStore<WalletState>>(provider => provider.GetRequiredService<InMemoryWalletStore>());

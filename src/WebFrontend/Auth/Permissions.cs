@@ -22,6 +22,9 @@ public static class Permissions
     public const string WalletDebitOwn = "wallet:debit:own";
     public const string WalletCredit = "wallet:credit";
     public const string UploadCreate = "upload:create";
+
+    /// <summary>Anyone's uploads (admins); a customer reads their own with <see cref="UploadCreate"/>.</summary>
+    public const string UploadRead = "upload:read";
     public const string ReportExport = "report:export";
 
     /// <summary>Every user's export jobs (an admin's); <see cref="ReportExport"/> alone covers the caller's own.</summary>
@@ -31,7 +34,7 @@ public static class Permissions
     private static readonly string[] s_customer = [ProductRead, OrderCreate, OrderReadOwn, OrderCancelOwn, WalletReadOwn, WalletDebitOwn, UploadCreate];
     private static readonly string[] s_staff = [.. s_customer, OrderRead, OrderUpdate];
     private static readonly string[] s_manager = [.. s_staff, ProductWrite, ReportExport];
-    private static readonly string[] s_admin = [.. s_manager, WalletRead, WalletDebit, WalletCredit, ClusterRead, ReportRead];
+    private static readonly string[] s_admin = [.. s_manager, WalletRead, WalletDebit, WalletCredit, UploadRead, ClusterRead, ReportRead];
 
     private static readonly FrozenDictionary<string, FrozenSet<string>> s_byRole = new Dictionary<string, FrozenSet<string>>
     {

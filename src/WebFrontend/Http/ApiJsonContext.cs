@@ -8,6 +8,7 @@ using WebFrontend.Features.Operations;
 using WebFrontend.Features.Orders;
 using WebFrontend.Features.Payments;
 using WebFrontend.Features.Products;
+using WebFrontend.Features.Uploads;
 using WebFrontend.Features.Wallets;
 
 namespace WebFrontend.Http;
@@ -40,6 +41,9 @@ namespace WebFrontend.Http;
 [JsonSerializable(typeof(BalanceResponse))]
 [JsonSerializable(typeof(ListResponse<WalletEntryItem>))]
 [JsonSerializable(typeof(WalletEntryCursor))]
+[JsonSerializable(typeof(CreateUploadRequest))]
+[JsonSerializable(typeof(UploadCreatedResponse))]
+[JsonSerializable(typeof(UploadResponse))]
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(ClusterResponse))]

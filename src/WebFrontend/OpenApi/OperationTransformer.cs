@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.OpenApi;
+using WebFrontend.Features.Uploads;
 using WebFrontend.Hosting;
 using WebFrontend.Http;
 using WebFrontend.Idempotency;
@@ -82,7 +83,13 @@ public sealed class OperationTransformer : IOpenApiOperationTransformer
             Add(ProblemTypes.IdempotencyKeyReused);
         }
 
-        if (operation.RequestBody is not null)
+        if (operation.RequestBody is not null && metadata.OfType<StreamedRequestBody>().Any())
+        {
+            // Raw bytes, streamed: never parsed, so never malformed.
+            Add(ProblemTypes.PayloadTooLarge);
+            Add(ProblemTypes.UnsupportedMediaType);
+        }
+        else if (operation.RequestBody is not null)
         {
             Add(ProblemTypes.ValidationFailed);
             Add(ProblemTypes.MalformedBody);

@@ -45,8 +45,10 @@ public static class QueryParameterDocs
             ["created_to"] = ("Only orders created before this RFC 3339 timestamp (with an offset); after `created_from`.", () => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }),
             [SignedBlobLinks.NameParameter] = ("The file name the download is saved as; signed.", () => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 }),
             [SignedBlobLinks.TypeParameter] = ("The content type the file is served as; signed.", () => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 }),
-            [SignedBlobLinks.ExpiresParameter] = ("When the link stops working, in Unix seconds; signed.", () => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" }),
-            [SignedBlobLinks.SignatureParameter] = ("HMAC-SHA256 of the key, `name`, `type` and `expires`, base64url.", () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9_-]{43}$" }),
+            [SignedBlobLinks.ExpiresParameter] = ("When a signed link (a download's or an upload's) stops working, in Unix seconds; signed.", () => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" }),
+            [SignedBlobLinks.SignatureParameter] = ("HMAC-SHA256 of the link's fields, base64url: a download's key, `name`, `type` and `expires`; an upload's id, `content_type`, `max_size` and `expires`.", () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Za-z0-9_-]{43}$" }),
+            ["max_size"] = ("Part of an upload link, as given: the most bytes it takes; signed.", () => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1" }),
+            ["content_type"] = ("Part of an upload link, as given: the one content type it takes; signed.", () => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 }),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static OpenApiParameter For(string name)

@@ -5,6 +5,7 @@ using Grains.Orders;
 using Grains.Outbox;
 using Grains.Payments;
 using Grains.Products;
+using Grains.Uploads;
 using Grains.Wallets;
 using Grains.Persistence.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -181,5 +182,27 @@ public sealed class StatesReadBackTests(SiloOnFreshDatabase silo)
         Assert.Equal(("2", true), (completed.ETag, completed.RecordExists));
         Assert.Equivalent(key.State, completed.State, strict: true);
         Assert.Equal(ImmutableDictionary<string, string>.Empty.Add("Location", "/api/v1/orders/order-1"), completed.State.Response!.Headers);
+    }
+
+    [Fact]
+    public async Task An_upload_reads_back_pending_then_received_then_rejected_with_its_reason()
+    {
+        var upload = await _storage.CreateAsync(StateSamples.Upload);
+        var pending = await _storage.ReadAsync<UploadState>(upload.Key);
+        StateSamples.Upload.Change(upload.Key, upload.State);
+        await upload.WriteAsync();
+        var received = await _storage.ReadAsync<UploadState>(upload.Key);
+        upload.State.Status = UploadStatus.Rejected;
+        upload.State.Reason = "The content does not start as image/png does.";
+        await upload.WriteAsync();
+
+        var rejected = await _storage.ReadAsync<UploadState>(upload.Key);
+
+        Assert.Equivalent(StateSamples.Upload.Create(upload.Key), pending.State, strict: true);
+        Assert.Equal(UploadStatus.Uploaded, received.State.Status);
+        Assert.Equal(("3", true), (rejected.ETag, rejected.RecordExists));
+        Assert.Equivalent(upload.State, rejected.State, strict: true);
+        Assert.Equal([["alice", "REJECTED", 1_048_576L, "The content does not start as image/png does."]],
+            await silo.Database.RowsAsync("SELECT owner_id, status, size, reason FROM uploads WHERE id = $1", upload.Key));
     }
 }

@@ -5,6 +5,7 @@ using Grains.Orders;
 using Grains.Outbox;
 using Grains.Payments;
 using Grains.Products;
+using Grains.Uploads;
 using Grains.Wallets;
 
 namespace Grains.Persistence.Tests.Infrastructure;
@@ -133,6 +134,26 @@ public static class StateSamples
                 ImmutableDictionary<string, string>.Empty.Add("Location", "/api/v1/orders/order-1"));
         },
         FootprintSql = "SELECT 'idempotency_keys:' || xmin::text FROM idempotency_keys WHERE user_id || E'\\n' || idempotency_key = $1",
+    };
+
+    /// <summary>An upload declared, then its content received: the row written whole each time.</summary>
+    public static StateSample<UploadState> Upload { get; } = new()
+    {
+        NewKey = () => $"upl_{Guid.NewGuid():N}",
+        Create = _ => new UploadState
+        {
+            Exists = true, OwnerId = "alice", FileName = "photo.png", ContentType = "image/png", DeclaredSize = 1_048_576,
+            Status = UploadStatus.PendingUpload, ExpiresAt = Start.AddMinutes(15), CreatedAt = Start, UpdatedAt = Start,
+        },
+        Change = (key, upload) =>
+        {
+            upload.Status = UploadStatus.Uploaded;
+            upload.BlobKey = $"uploads/{key}/attempt-1";
+            upload.Size = 1_048_576;
+            upload.Sha256 = new string('a', 64);
+            upload.UpdatedAt = Start.AddMinutes(1);
+        },
+        FootprintSql = "SELECT 'uploads:' || xmin::text FROM uploads WHERE id = $1",
     };
 
     private static DateTimeOffset WholeMicroseconds(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero);

@@ -27,7 +27,7 @@ public sealed class SerializationContractTests
     [Fact]
     public void The_abstractions_declare_every_commerce_grain()
         => Assert.Equal(
-            ["ICouponGrain", "ICustomerGrain", "IExportJobGrain", "IIdempotencyGrain", "IOrderGrain", "IPaymentGrain", "IProductGrain", "IWalletGrain"],
+            ["ICouponGrain", "ICustomerGrain", "IExportJobGrain", "IIdempotencyGrain", "IOrderGrain", "IPaymentGrain", "IProductGrain", "IUploadGrain", "IWalletGrain"],
             GrainContract.GrainInterfaces(s_abstractions).Select(t => t.Name).Order());
 
     [Theory]

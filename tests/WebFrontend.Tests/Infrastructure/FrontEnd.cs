@@ -37,9 +37,9 @@ public sealed class FrontEnd : WebApplicationFactory<Program>
     }
 
     /// <summary>A front end on a real socket (a free port on 127.0.0.1). Set up after construction: the factory ignores it in the constructor.</summary>
-    public static FrontEnd Listening(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
+    public static FrontEnd Listening(string connectionString, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
-        var frontEnd = new FrontEnd(connectionString, settings: settings);
+        var frontEnd = new FrontEnd(connectionString, configureServices, settings: settings);
         frontEnd.UseKestrel(0);
         frontEnd._listening = true;
         return frontEnd;
