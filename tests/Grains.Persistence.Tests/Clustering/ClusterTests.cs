@@ -15,7 +15,7 @@ public sealed class ClusterTests(TwoSilosOnFreshDatabase cluster) : IClassFixtur
     {
         var membership = await cluster.Silos[0].Services.GetRequiredService<IMembershipTable>().ReadAllAsync();
 
-        Assert.Equal(["0001_orleans", "0002_commerce", "0003_payments", "0004_bounded_state", "0005_flash_sales", "0006_outbox_relay"], await cluster.Database.ColumnAsync<string>("SELECT id FROM schema_migrations ORDER BY id"));
+        Assert.Equal(Migrations.MigrationTests.ProductMigrations, await cluster.Database.ColumnAsync<string>("SELECT id FROM schema_migrations ORDER BY id"));
         Assert.Equal(
             [("silo-1", SiloStatus.Active), ("silo-2", SiloStatus.Active)],
             membership.Members.Select(member => (member.Item1.SiloName, member.Item1.Status)).OrderBy(member => member.SiloName, StringComparer.Ordinal));

@@ -12,7 +12,7 @@ namespace Grains.Persistence.Tests.Migrations;
 /// </summary>
 public sealed class MigrationTests
 {
-    private static readonly string[] ProductMigrations = ["0001_orleans", "0002_commerce", "0003_payments", "0004_bounded_state", "0005_flash_sales", "0006_outbox_relay", "0008_uploads"];
+    internal static readonly string[] ProductMigrations = ["0001_orleans", "0002_commerce", "0003_payments", "0004_bounded_state", "0005_flash_sales", "0006_outbox_relay", "0007_uploads"];
 
     /// <summary>Every query Orleans' clustering, reminder and storage providers read at start.</summary>
     private static readonly string[] OrleansQueryKeys =
