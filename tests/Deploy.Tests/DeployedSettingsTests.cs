@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using BlobStorage;
 using CustomerNotifications;
 using CustomerNotifications.Mail;
 using Grains.Outbox;
@@ -13,7 +14,7 @@ using YamlDotNet.RepresentationModel;
 namespace Deploy.Tests;
 
 /// <summary>
-/// The settings the deploy files give the notifications worker and the silos, resolved as Compose and Kubernetes
+/// The settings the deploy files give the notifications worker, the silos and (their files) the front ends, resolved as Compose and Kubernetes
 /// resolve them (required variables and the Secret's keys replaced by stand-ins), then bound and validated by the
 /// processes' own options classes: a setting the process would refuse at start, or one it requires and is not given,
 /// fails here rather than in a container.
@@ -34,6 +35,9 @@ public sealed class DeployedSettingsTests
         { "k8s", "silo" },
         { "k8s/trial", "silo" },
     };
+
+    /// <summary>Each deployment's silos and front ends: the processes that share the blob store.</summary>
+    public static TheoryData<string> Deployments() => new() { "compose", "k8s", "k8s/trial" };
 
     [Theory]
     [MemberData(nameof(Workers))]
@@ -108,16 +112,65 @@ public sealed class DeployedSettingsTests
         using var provider = SiloServices(settings);
         Valid<RabbitMqOptions>(provider, where);
         Valid<OutboxOptions>(provider, where);
+        Valid<BlobStorageOptions>(provider, where);
     }
 
-    /// <summary>The silo's "RabbitMq" and "Outbox" sections, registered as the silo registers them (AddCommerce).</summary>
+    [Theory]
+    [MemberData(nameof(Deployments))]
+    public void Silos_and_front_ends_share_one_blob_store_that_each_accepts(string deployment)
+    {
+        // Silos write export files (C5) and read uploads (C9); front ends stream uploads in and serve the filesystem
+        // store's downloads: one store for all of them, or a file written by one is missing for another.
+        var workloads = deployment == "compose" ? new[] { "silo-1", "silo-2", "frontend-1", "frontend-2" } : new[] { "silo", "frontend" };
+        var stores = workloads.Select(workload =>
+        {
+            var where = $"{deployment}: {workload}";
+            using var provider = BlobServices(DeployedEnvironment.Of(deployment, workload));
+            return (Where: where, Workload: workload, Options: Valid<BlobStorageOptions>(provider, where));
+        }).ToList();
+
+        var first = stores[0].Options;
+        var shared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (where, workload, options) in stores)
+        {
+            Assert.True(first.Provider == options.Provider, $"{where}: BlobStorage__Provider {options.Provider}, {stores[0].Where} has {first.Provider}");
+            if (options.Provider == BlobStorageProvider.FileSystem)
+            {
+                // The default is the container's own temporary folder: set, absolute, on a volume every replica mounts.
+                Assert.True(options.Path == first.Path, $"{where}: BlobStorage__Path {options.Path}, {stores[0].Where} has {first.Path}");
+                Assert.True(options.Path.StartsWith('/'), $"{where}: BlobStorage__Path '{options.Path}' must be an absolute folder");
+                var volume = DeployedEnvironment.SharedVolumeAt(deployment, workload, options.Path);
+                Assert.True(volume is not null, $"{where}: nothing every replica shares is mounted at BlobStorage__Path {options.Path}");
+                shared.Add(volume);
+            }
+            else
+            {
+                Assert.Equal((first.S3.ServiceUrl, first.S3.Region, first.S3.Bucket), (options.S3.ServiceUrl, options.S3.Region, options.S3.Bucket));
+            }
+        }
+
+        Assert.True(shared.Count <= 1, $"{deployment}: the processes mount different volumes: {string.Join(", ", shared)}");
+
+        // Pods of the base may run on different nodes, which share no folder.
+        if (deployment == "k8s")
+        {
+            Assert.Equal(BlobStorageProvider.S3, first.Provider);
+        }
+    }
+
+    /// <summary>The silo's "RabbitMq", "Outbox" and "BlobStorage" sections, registered as the silo registers them (AddCommerce).</summary>
     private static ServiceProvider SiloServices(IReadOnlyDictionary<string, string> settings)
     {
         var services = new ServiceCollection().AddSingleton<IConfiguration>(Configuration(settings));
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations();
         services.AddOptions<RabbitMqOptions>().BindConfiguration(RabbitMqOptions.SectionName).ValidateDataAnnotations();
+        services.AddBlobStorage();
         return services.BuildServiceProvider();
     }
+
+    /// <summary>The "BlobStorage" section, registered as silos (AddCommerce) and front ends (AddBlobAccess) register it.</summary>
+    private static ServiceProvider BlobServices(IReadOnlyDictionary<string, string> settings) =>
+        new ServiceCollection().AddSingleton<IConfiguration>(Configuration(settings)).AddBlobStorage().BuildServiceProvider();
 
     /// <summary>Environment variables as the host reads them: <c>A__B</c> is the key <c>A:B</c>.</summary>
     private static IConfiguration Configuration(IReadOnlyDictionary<string, string> settings) => new ConfigurationBuilder()
@@ -172,6 +225,43 @@ public static partial class DeployedEnvironment
                 ? port
                 : container.Child("ports").Items().Single(p => p.Text("name") == port).Text("containerPort")!)
             .ToList();
+    }
+
+    /// <summary>
+    /// What is mounted at <paramref name="path"/> in <paramref name="workload"/>'s container that every replica and
+    /// every other process can mount too: a named volume of compose.yaml, or a ReadWriteMany claim (the base's
+    /// Deployment with, in trial/, the overlay's patches of it); null if nothing, or only the container's own.
+    /// </summary>
+    public static string? SharedVolumeAt(string deployment, string workload, string path)
+    {
+        if (deployment == "compose")
+        {
+            var named = Assert.Single(DeployFiles.Load("compose.yaml")).Child("volumes").Entries().Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+            return ComposeService(workload).Child("volumes").Items()
+                .Select(item => (item.Text() ?? "").Split(':'))
+                .Where(parts => parts.Length >= 2 && parts[1] == path && named.Contains(parts[0]))
+                .Select(parts => $"volume {parts[0]}")
+                .SingleOrDefault();
+        }
+
+        var trialFolder = Path.Combine("k8s", "trial") + Path.DirectorySeparatorChar;
+        var documents = DeployFiles.KubernetesDocuments()
+            .Where(entry => deployment == "k8s/trial" || !entry.File.StartsWith(trialFolder, StringComparison.Ordinal))
+            .Select(entry => entry.Document)
+            .ToList();
+        var specs = documents
+            .Where(document => document.Text("kind") == "Deployment" && document.Text("metadata", "name") == workload)
+            .Select(document => document.Path("spec", "template", "spec"))
+            .ToList();
+        var mount = specs.SelectMany(spec => spec.Child("containers").Items())
+            .Where(container => container.Text("name") == workload)
+            .SelectMany(container => container.Child("volumeMounts").Items())
+            .SingleOrDefault(m => m.Text("mountPath") == path);
+        var claim = specs.SelectMany(spec => spec.Child("volumes").Items())
+            .SingleOrDefault(volume => mount is not null && volume.Text("name") == mount.Text("name"))
+            .Text("persistentVolumeClaim", "claimName");
+        var claimed = documents.SingleOrDefault(d => claim is not null && d.Text("kind") == "PersistentVolumeClaim" && d.Text("metadata", "name") == claim);
+        return claimed.Path("spec", "accessModes").Items().Any(mode => mode.Text() == "ReadWriteMany") ? $"claim {claim}" : null;
     }
 
     private static Dictionary<string, string> Compose(string service)
@@ -261,7 +351,7 @@ public static partial class DeployedEnvironment
 
     private static YamlNode Container(string workload) =>
         DeployFiles.KubernetesDocuments()
-            .Where(entry => entry.Document.Text("kind") == "Deployment" && entry.Document.Text("metadata", "name") == workload)
+            .Where(entry => !KubernetesManifestTests.IsPatch(entry.File) && entry.Document.Text("kind") == "Deployment" && entry.Document.Text("metadata", "name") == workload)
             .Select(entry => entry.Document.Path("spec", "template", "spec", "containers").Items().Single(c => c.Text("name") == workload))
             .Single();
 

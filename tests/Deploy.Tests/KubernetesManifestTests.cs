@@ -175,7 +175,7 @@ public sealed partial class KubernetesManifestTests
         }
 
         // An overlay changes settings the base has; a key only a patch has would be a misspelt one.
-        foreach (var (file, patch) in DeployFiles.KubernetesDocuments().Where(e => e.File.EndsWith("-patch.yaml", StringComparison.Ordinal)))
+        foreach (var (file, patch) in DeployFiles.KubernetesDocuments().Where(e => IsPatch(e.File) && e.Document.Text("kind") == "ConfigMap"))
         {
             Assert.Equal("commerce-settings", patch.Text("metadata", "name"));
             Assert.All(patch.Child("data").Entries(), entry => Assert.True(settings.Contains(entry.Key), $"{file}: {entry.Key} is not in settings.yaml"));
@@ -208,6 +208,28 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
+    public void A_workload_patch_changes_a_container_the_base_has_and_mounts_only_volumes_it_declares()
+    {
+        // Strategic merge patches of an overlay (trial/'s shared files volume): a container name the base lacks would
+        // add a container without an image, a mount of an undeclared volume is refused by the API server.
+        var patches = DeployFiles.KubernetesDocuments().Where(e => IsPatch(e.File) && WorkloadKinds.Contains(e.Document.Text("kind"))).ToList();
+        foreach (var (file, patch) in patches)
+        {
+            var (_, workload) = Document(patch.Text("kind")!, patch.Text("metadata", "name")!);
+            var baseContainers = workload.Path("spec", "template", "spec", "containers").Items().Select(c => c.Text("name")).ToHashSet();
+            var volumes = patch.Path("spec", "template", "spec", "volumes").Items()
+                .Concat(workload.Path("spec", "template", "spec", "volumes").Items())
+                .Select(v => v.Text("name"))
+                .ToHashSet();
+            foreach (var container in patch.Path("spec", "template", "spec", "containers").Items())
+            {
+                Assert.True(baseContainers.Contains(container.Text("name")), $"{file}: the base {patch.Text("kind")} has no container {container.Text("name")}");
+                Assert.All(container.Child("volumeMounts").Items(), mount => Assert.True(volumes.Contains(mount.Text("name")), $"{file}: no volume {mount.Text("name")}"));
+            }
+        }
+    }
+
+    [Fact]
     public void Every_variable_set_for_our_processes_is_a_setting_they_read()
     {
         var unknown = (
@@ -231,20 +253,24 @@ public sealed partial class KubernetesManifestTests
 
     private static bool IsOurs(YamlNode container) => container.Text("image")?.StartsWith(OurImagePrefix, StringComparison.Ordinal) == true;
 
+    /// <summary>An overlay's patch (<c>*-patch.yaml</c>): part of an object the base declares, not an object.</summary>
+    internal static bool IsPatch(string file) => file.EndsWith("-patch.yaml", StringComparison.Ordinal);
+
+    /// <summary>The workloads' containers, as the base and the overlays' own manifests declare them (not their patches).</summary>
     private static IEnumerable<(string File, string Workload, YamlNode Container)> WorkloadContainers() =>
         from entry in DeployFiles.KubernetesDocuments()
-        where WorkloadKinds.Contains(entry.Document.Text("kind"))
+        where WorkloadKinds.Contains(entry.Document.Text("kind")) && !IsPatch(entry.File)
         from container in entry.Document.Path("spec", "template", "spec", "containers").Items()
             .Concat(entry.Document.Path("spec", "template", "spec", "initContainers").Items())
         select (entry.File, $"{entry.Document.Text("kind")} {entry.Document.Text("metadata", "name")}", container);
 
     /// <summary>The one object of that kind and name, as the base declares it (an overlay's patch is not the object).</summary>
     private static (string File, YamlMappingNode Document) Document(string kind, string name) =>
-        DeployFiles.KubernetesDocuments().Single(entry => !entry.File.EndsWith("-patch.yaml", StringComparison.Ordinal)
+        DeployFiles.KubernetesDocuments().Single(entry => !IsPatch(entry.File)
             && entry.Document.Text("kind") == kind && entry.Document.Text("metadata", "name") == name);
 
     private static IEnumerable<YamlMappingNode> KubernetesDocumentsOf(string kind) =>
-        DeployFiles.KubernetesDocuments().Where(entry => entry.Document.Text("kind") == kind).Select(entry => entry.Document);
+        DeployFiles.KubernetesDocuments().Where(entry => entry.Document.Text("kind") == kind && !IsPatch(entry.File)).Select(entry => entry.Document);
 
     private static string? FieldPath(List<YamlNode> environment, string name) =>
         environment.Single(variable => variable.Text("name") == name).Text("valueFrom", "fieldRef", "fieldPath");

@@ -22,6 +22,8 @@ public sealed class SettingNamesTests
     [InlineData("Smtp__SecureSocketOptions")]
     [InlineData("Notifications__RefundDeskAddress")]
     [InlineData("OTEL_SERVICE_NAME")] // observability
+    [InlineData("BlobStorage__Path")] // files
+    [InlineData("BlobStorage__S3__SecretKey")] // "`BlobStorage__S3__AccessKey`, `BlobStorage__S3__SecretKey`"
     public void A_documented_setting_is_known(string name)
     {
         Assert.True(SettingNames.IsKnown(name), $"{name} should be read from the documentation");
