@@ -15,7 +15,8 @@ namespace Benchmarks;
 /// a repeating buffer), never held whole anywhere. Measured: throughput of the PUT, and the front end's peak resident
 /// memory above its idle level (VmHWM after the upload − VmRSS before it, the peak reset with /proc/&lt;pid&gt;/clear_refs
 /// first). Fails when the upload is refused, the stored size or SHA-256 differs, or the upload does not become VALID;
-/// in a full run also when the peak is more than 100 MB above idle.
+/// in a full run also when the peak is more than 100 MiB above idle. Sizes and rates are in MiB (2^20 bytes); the JSON
+/// keys and the last line keep their "mb" names (mb_per_s, peak_rss_delta_mb), in MiB.
 /// </summary>
 public static class UploadBenchmark
 {
@@ -64,7 +65,7 @@ public static class UploadBenchmark
             var mbPerSecond = size / 1024.0 / 1024.0 / run.PutSeconds;
             var storedSize = run.Id is null ? -1 : Directory.GetFiles(Path.Combine(blobs, "blobs", "uploads", run.Id)).Sum(f => new FileInfo(f).Length);
 
-            Console.WriteLine($"{"bytes",14} {"put_s",8} {"MB/s",8} {"idle_rss_mb",12} {"peak_rss_mb",12} {"delta_mb",9} {"status",8}");
+            Console.WriteLine($"{"bytes",14} {"put_s",8} {"MiB/s",8} {"idle_rss_mb",12} {"peak_rss_mb",12} {"delta_mb",9} {"status",8}");
             Console.WriteLine($"{size,14} {run.PutSeconds,8:0.00} {mbPerSecond,8:0.0} {idleRss / 1048576.0,12:0.0} {peak / 1048576.0,12:0.0} {deltaMb,9:0.0} {run.Status,8}");
             var document = ResultsFile.Header("upload", arguments, loadBefore);
             document["scenario"] = "one PUT of a generated PNG body through the front end process (embedded mode, filesystem store), streamed to the store";
@@ -81,7 +82,7 @@ public static class UploadBenchmark
 
             var failed = run.Problem ?? (storedSize != size ? $"the store holds {storedSize} bytes, not {size}"
                 : run.Status != "VALID" ? $"the upload ended {run.Status}, not VALID"
-                : !arguments.Smoke && deltaMb > PeakTargetMb ? $"the front end's peak was {deltaMb:0.0} MB above idle (target ≤ {PeakTargetMb})" : null);
+                : !arguments.Smoke && deltaMb > PeakTargetMb ? $"the front end's peak was {deltaMb:0.0} MiB above idle (target ≤ {PeakTargetMb} MiB)" : null);
             if (failed is not null)
             {
                 Console.Error.WriteLine($"upload: {failed} (front end log: {logs})");

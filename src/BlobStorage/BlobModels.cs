@@ -3,6 +3,9 @@ namespace BlobStorage;
 /// <summary>A stored blob's size in bytes.</summary>
 public sealed record BlobInfo(long Size);
 
+/// <summary>A blob's first bytes, as many as asked for or the whole blob when shorter, and its whole size.</summary>
+public sealed record BlobStart(long Size, ReadOnlyMemory<byte> Head);
+
 /// <summary>A written part: its number and the store's tag for it, both needed to complete the write.</summary>
 public sealed record BlobPart(int Number, string Tag);
 

@@ -10,7 +10,7 @@ public sealed class BlobStorageOptions
     /// <summary><see cref="BlobStorageProvider.FileSystem"/> (the default) or <see cref="BlobStorageProvider.S3"/>.</summary>
     public BlobStorageProvider Provider { get; set; } = BlobStorageProvider.FileSystem;
 
-    /// <summary>The filesystem store's folder; every process of a single-machine deployment must name the same one.</summary>
+    /// <summary>The filesystem store's folder, an absolute path; every process of a single-machine deployment must name the same one.</summary>
     public string Path { get; set; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "commerce-blobs");
 
     /// <summary>The S3 store's settings ("BlobStorage:S3"), read when <see cref="Provider"/> is S3.</summary>
@@ -37,6 +37,12 @@ public sealed class BlobStorageOptionsValidator : IValidateOptions<BlobStorageOp
         if (options.Provider == BlobStorageProvider.FileSystem && string.IsNullOrWhiteSpace(options.Path))
         {
             failures.Add("BlobStorage:Path must name a folder for the filesystem store.");
+        }
+        else if (options.Provider == BlobStorageProvider.FileSystem && !System.IO.Path.IsPathFullyQualified(options.Path))
+        {
+            // A relative path resolves against each process's own working folder: a silo and a front end started
+            // from different folders would each keep blobs the other cannot find.
+            failures.Add($"BlobStorage:Path must be an absolute path, as every process resolves a relative one ('{options.Path}') from its own folder.");
         }
 
         if (options.Provider == BlobStorageProvider.S3)

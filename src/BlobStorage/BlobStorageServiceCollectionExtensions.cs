@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BlobStorage;
@@ -21,7 +22,7 @@ public static class BlobStorageServiceCollectionExtensions
             return options.Provider switch
             {
                 BlobStorageProvider.FileSystem => new FileSystemBlobStore(options.Path, provider.GetService<SignedBlobLinks>()),
-                BlobStorageProvider.S3 => S3BlobStore.Create(options.S3, provider.GetService<TimeProvider>()),
+                BlobStorageProvider.S3 => S3BlobStore.Create(options.S3, provider.GetService<TimeProvider>(), provider.GetService<ILogger<S3BlobStore>>()),
                 _ => throw new InvalidOperationException($"BlobStorage:Provider {options.Provider} is not a store."),
             };
         });

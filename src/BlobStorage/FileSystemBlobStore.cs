@@ -87,17 +87,26 @@ public sealed class FileSystemBlobStore : IBlobStore
             return File.Exists(path) ? new BlobInfo(new FileInfo(path).Length) : throw new InvalidOperationException($"No write '{writeId}' is open for '{key}'.");
         }
 
+        // Checked before a byte is joined, as S3 checks them: in order from 1, and every part but the last at least
+        // S3's 5 MiB, so a writer that works here works on S3 too.
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (parts[i].Number != i + 1)
+            {
+                throw new ArgumentException("Parts are completed in order from 1, each once.", nameof(parts));
+            }
+
+            if (i < parts.Count - 1 && new FileInfo(PartPath(folder, parts[i].Number)) is { Exists: true, Length: < BlobParts.MinimumSize } small)
+            {
+                throw new ArgumentException($"Part {parts[i].Number} is {small.Length} bytes: every part but the last holds at least {BlobParts.MinimumSize}.", nameof(parts));
+            }
+        }
+
         var joined = Path.Combine(folder, "joined.tmp");
         await using (var file = CreateFile(joined))
         {
-            var expected = 1;
             foreach (var part in parts)
             {
-                if (part.Number != expected++)
-                {
-                    throw new ArgumentException("Parts are completed in order from 1, each once.", nameof(parts));
-                }
-
                 await using var source = new FileStream(PartPath(folder, part.Number), FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
                 await source.CopyToAsync(file, CopyBufferSize, cancellationToken).ConfigureAwait(false);
             }
@@ -126,6 +135,27 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         var file = new FileInfo(BlobPath(key));
         return Task.FromResult(file.Exists ? new BlobInfo(file.Length) : null);
+    }
+
+    public async Task<BlobStart?> ReadStartAsync(string key, int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        FileStream file;
+        try
+        {
+            file = new FileStream(BlobPath(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, bufferSize: 0, FileOptions.Asynchronous);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        await using (file.ConfigureAwait(false))
+        {
+            var head = new byte[(int)Math.Min(count, file.Length)];
+            var read = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return new BlobStart(file.Length, head.AsMemory(0, read));
+        }
     }
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)

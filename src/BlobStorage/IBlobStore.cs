@@ -28,6 +28,12 @@ public interface IBlobStore
     /// <summary>The blob's size, or null when there is none.</summary>
     Task<BlobInfo?> GetInfoAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The blob's first <paramref name="count"/> bytes (all of it when shorter) and its size, in one request, without
+    /// reading the rest (a check of a file's magic bytes on S3 is one ranged GET, not a download); null when there is none.
+    /// </summary>
+    Task<BlobStart?> ReadStartAsync(string key, int count, CancellationToken cancellationToken);
+
     /// <summary>Reads the blob from its start (a filesystem store's stream can seek); <see cref="BlobNotFoundException"/> when there is none.</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken);
 

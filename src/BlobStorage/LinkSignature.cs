@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -45,6 +46,15 @@ public sealed class LinkSignature
 
         return CryptographicOperations.FixedTimeEquals(given[..written], Compute(fields));
     }
+
+    /// <summary>
+    /// The check every link shares: <paramref name="expires"/> is Unix seconds, digits only, still ahead of
+    /// <paramref name="now"/>, and <paramref name="signature"/> signs <paramref name="fields"/> followed by it.
+    /// </summary>
+    public bool VerifiesUnexpired(string? signature, string? expires, DateTimeOffset now, params ReadOnlySpan<string> fields)
+        => long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var expiresAt)
+            && now.ToUnixTimeSeconds() < expiresAt
+            && Verifies(signature, [.. fields, expires!]);
 
     private byte[] Compute(ReadOnlySpan<string> fields)
     {

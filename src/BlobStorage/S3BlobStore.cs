@@ -5,6 +5,8 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Net.Http.Headers;
 
 namespace BlobStorage;
@@ -15,7 +17,7 @@ namespace BlobStorage;
 /// appears whole or not at all and no unfinished upload is left to bill for. Writes in parts are S3's multipart
 /// uploads (the write id is the upload id). Download links are presigned GET URLs.
 /// </summary>
-public sealed class S3BlobStore : IBlobStore, IDisposable
+public sealed partial class S3BlobStore : IBlobStore, IDisposable
 {
     /// <summary>The whole write's part: the one buffer a write holds, so a 1 GB body never sits in memory (and up to 80 GB fit in S3's 10,000 parts).</summary>
     public const int PartBufferSize = 8 * 1024 * 1024;
@@ -27,8 +29,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     private readonly string _bucket;
     private readonly Protocol _linkProtocol;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    public S3BlobStore(IAmazonS3 client, string bucket, Protocol linkProtocol = Protocol.HTTPS, TimeProvider? time = null)
+    public S3BlobStore(IAmazonS3 client, string bucket, Protocol linkProtocol = Protocol.HTTPS, TimeProvider? time = null, ILogger<S3BlobStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(bucket);
@@ -36,10 +39,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         _bucket = bucket;
         _linkProtocol = linkProtocol;
         _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<S3BlobStore>.Instance;
     }
 
     /// <summary>The store the "BlobStorage:S3" settings describe, with a client of its own.</summary>
-    public static S3BlobStore Create(S3StorageOptions options, TimeProvider? time = null)
+    public static S3BlobStore Create(S3StorageOptions options, TimeProvider? time = null, ILogger<S3BlobStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = new AmazonS3Config
@@ -66,7 +70,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         var client = string.IsNullOrEmpty(options.AccessKey)
             ? new AmazonS3Client(config)
             : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
-        return new S3BlobStore(client, options.Bucket, linkProtocol, time);
+        return new S3BlobStore(client, options.Bucket, linkProtocol, time, logger);
     }
 
     public async Task<BlobInfo> WriteAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
@@ -131,6 +135,10 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             await CompleteAsync(key, writeId, parts, cancellationToken).ConfigureAwait(false);
         }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "EntityTooSmall")
+        {
+            throw new ArgumentException($"Every part but the last holds at least {BlobParts.MinimumSize} bytes.", nameof(parts), e);
+        }
         catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload")
         {
             // Completed before, by a writer that crashed before it could record so: the object is there (or the write
@@ -168,6 +176,37 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
+        }
+    }
+
+    public async Task<BlobStart?> ReadStartAsync(string key, int count, CancellationToken cancellationToken)
+    {
+        BlobKey.Check(key);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        GetObjectResponse response;
+        try
+        {
+            response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key, ByteRange = new ByteRange(0, count - 1) }, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            // No byte to give: an empty object (its size, if it is still there, from its metadata).
+            return await GetInfoAsync(key, cancellationToken).ConfigureAwait(false) is { } info ? new BlobStart(info.Size, ReadOnlyMemory<byte>.Empty) : null;
+        }
+
+        using (response)
+        {
+            // "bytes 0-11/12345": the object's size follows the slash. A service that ignores the range answers the whole
+            // object (200, no Content-Range); only the asked-for bytes are read before the response is dropped.
+            var size = TotalOf(response.ContentRange) ?? response.ContentLength;
+            var head = new byte[(int)Math.Min(count, size)];
+            var read = await response.ResponseStream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return new BlobStart(size, head.AsMemory(0, read));
         }
     }
 
@@ -244,8 +283,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         catch
         {
             // S3 keeps (and bills) an unfinished upload's parts until it is aborted; the caller's token may be the
-            // reason we are here, so the abort does not take it. If the abort fails too, the write's own failure is
-            // the one to report, and the bucket's lifecycle rule for incomplete uploads (README) is the backstop.
+            // reason we are here, so the abort does not take it. If the abort fails too (however: a service error, a
+            // timeout, a client error), the write's own failure is the one to report (a body over its limit stays a
+            // 413), and the bucket's lifecycle rule for incomplete uploads (README) is the backstop.
             await TryAbortAsync(key, writeId).ConfigureAwait(false);
             throw;
         }
@@ -257,13 +297,14 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             await AbortPartsAsync(key, writeId, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (AmazonServiceException)
+        catch (Exception exception) when (exception is not (OutOfMemoryException or StackOverflowException or AccessViolationException))
         {
-        }
-        catch (HttpRequestException)
-        {
+            LogAbortFailed(_logger, exception, key, writeId);
         }
     }
+
+    [LoggerMessage(1201, LogLevel.Warning, "The unfinished multipart upload {WriteId} of '{Key}' could not be aborted; the bucket's lifecycle rule for incomplete uploads is left to drop its parts.", EventName = "BlobAbortFailed")]
+    private static partial void LogAbortFailed(ILogger logger, Exception exception, string key, string writeId);
 
     private async Task PutAsync(string key, byte[] buffer, int count, string contentType, CancellationToken cancellationToken)
     {
@@ -308,6 +349,14 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             UploadId = writeId,
             PartETags = [.. parts.Select(part => new PartETag(part.Number, part.Tag))],
         }, cancellationToken);
+
+    private static long? TotalOf(string? contentRange)
+    {
+        var slash = contentRange?.LastIndexOf('/') ?? -1;
+        return slash >= 0 && long.TryParse(contentRange.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var total)
+            ? total
+            : null;
+    }
 
     /// <summary>Reads until the buffer is full or the stream ends: a stream may hand out less than asked at a time.</summary>
     private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)

@@ -28,7 +28,5 @@ public sealed class SignedBlobLinks(LinkSignature signature)
     /// <summary>Whether the link's fields are as signed and it has not expired at <paramref name="now"/>.</summary>
     public bool Check(string key, string? fileName, string? contentType, string? expires, string? signed, DateTimeOffset now)
         => BlobKey.IsValid(key) && fileName is not null && contentType is not null
-            && long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var expiresAt)
-            && now.ToUnixTimeSeconds() < expiresAt
-            && signature.Verifies(signed, Purpose, key, fileName, contentType, expires!);
+            && signature.VerifiesUnexpired(signed, expires, now, Purpose, key, fileName, contentType);
 }

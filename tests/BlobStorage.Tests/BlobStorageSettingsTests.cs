@@ -60,6 +60,19 @@ public sealed class BlobStorageSettingsTests
         Assert.Contains(named, failure.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("blobs")]
+    [InlineData("./var/blobs")]
+    [InlineData("../blobs")]
+    public void A_relative_filesystem_path_fails_at_start_naming_the_setting(string path)
+    {
+        using var services = Services(new() { ["BlobStorage:Path"] = path });
+
+        var failure = Assert.ThrowsAny<OptionsValidationException>(() => services.GetRequiredService<IOptions<BlobStorageOptions>>().Value);
+
+        Assert.Equal($"BlobStorage:Path must be an absolute path, as every process resolves a relative one ('{path}') from its own folder.", failure.Message);
+    }
+
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

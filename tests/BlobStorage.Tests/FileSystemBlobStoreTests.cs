@@ -16,7 +16,8 @@ public sealed class FileSystemBlobStoreTests(BlobFrontEnd frontEnd) : BlobStoreC
     protected override int OpenWrites()
     {
         var parts = Path.Combine(frontEnd.Folder, "parts");
-        return Directory.Exists(parts) ? Directory.GetDirectories(parts).Length : 0;
+        // A write in parts is a folder; a whole write in progress (or one that failed and left it) a temporary file.
+        return Directory.Exists(parts) ? Directory.GetFileSystemEntries(parts).Length : 0;
     }
 
     protected override Task<HttpResponseMessage> FetchAsync(Uri link) => _client.GetAsync(link);

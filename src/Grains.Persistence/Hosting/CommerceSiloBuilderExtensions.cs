@@ -58,6 +58,7 @@ public static class CommerceSiloBuilderExtensions
         services.TryAddSingleton<NewGrainKeys>();
         services.AddBlobStorage();
         services.AddOptions<UploadValidationOptions>().BindConfiguration(UploadValidationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UploadValidationOptions>, UploadValidationOptionsValidator>());
         services.AddKeyedSingleton<IGrainStorage>(StorageNames.Commerce, (provider, _) => new CommerceGrainStorage(provider));
         services.AddHostedService<IdempotencyKeyPurgeService>();
         AddExports(services);

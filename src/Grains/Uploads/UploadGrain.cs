@@ -44,7 +44,7 @@ public sealed partial class UploadGrain(
         State.Status = UploadStatus.PendingUpload;
         State.ExpiresAt = command.ExpiresAt;
         State.CreatedAt = State.UpdatedAt = now;
-        await upload.WriteStateAsync();
+        await PersistAsync();
         return new UploadCreation(UploadCreationStatus.Created, State.View(UploadId));
     }
 
@@ -75,7 +75,7 @@ public sealed partial class UploadGrain(
         State.Size = content.Size;
         State.Sha256 = content.Sha256;
         State.UpdatedAt = time.GetUtcNow();
-        await upload.WriteStateAsync();
+        await PersistAsync();
 
         // Checked right after this call returns, off the front end's request: the PUT is answered UPLOADED.
         this.RegisterGrainTimer(_ => ValidateAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
@@ -107,7 +107,7 @@ public sealed partial class UploadGrain(
         {
             State.Status = UploadStatus.Processing;
             State.UpdatedAt = time.GetUtcNow();
-            await upload.WriteStateAsync();
+            await PersistAsync();
         }
 
         if (State.Reason is null)
@@ -116,47 +116,59 @@ public sealed partial class UploadGrain(
             {
                 State.Status = UploadStatus.Valid;
                 State.UpdatedAt = time.GetUtcNow();
-                await upload.WriteStateAsync();
+                await PersistAsync();
                 await StopValidationAsync();
                 return;
             }
 
             State.Reason = reason;
             State.UpdatedAt = time.GetUtcNow();
-            await upload.WriteStateAsync();
+            await PersistAsync();
             LogRejected(logger, UploadId, reason);
         }
 
         await blobs.DeleteAsync(State.BlobKey!, CancellationToken.None);
         State.Status = UploadStatus.Rejected;
         State.UpdatedAt = time.GetUtcNow();
-        await upload.WriteStateAsync();
+        await PersistAsync();
         await StopValidationAsync();
     }
 
     /// <summary>Why the stored content is not what was declared, or null when it is: its size, then its first bytes.</summary>
     private async Task<string?> CheckAsync(string blobKey)
     {
-        if (await blobs.GetInfoAsync(blobKey, CancellationToken.None) is not { } info)
+        // One read for both: the size and the first bytes (on S3 a ranged GET, never the whole object).
+        if (await blobs.ReadStartAsync(blobKey, UploadContentTypes.SignatureLength, CancellationToken.None) is not { } start)
         {
             return "The content is missing from the store.";
         }
 
-        if (info.Size != State.DeclaredSize)
+        if (start.Size != State.DeclaredSize)
         {
-            return $"The content is {info.Size} bytes, not the {State.DeclaredSize} declared.";
+            return $"The content is {start.Size} bytes, not the {State.DeclaredSize} declared.";
         }
 
-        var head = new byte[UploadContentTypes.SignatureLength];
-        int read;
-        await using (var content = await blobs.OpenReadAsync(blobKey, CancellationToken.None))
-        {
-            read = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false);
-        }
-
-        return UploadContentTypes.Matches(State.ContentType, head.AsMemory(0, read))
+        return UploadContentTypes.Matches(State.ContentType, start.Head)
             ? null
             : $"The content does not start as {State.ContentType} does.";
+    }
+
+    /// <summary>
+    /// Writes the state changed in memory. Should the write fail, this activation goes, so that the next call or
+    /// reminder tick reads what is stored rather than a change that never landed (a VALID in memory over a PROCESSING
+    /// stored would stop the reminder and leave the upload without a verdict for good).
+    /// </summary>
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await upload.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private async Task StopValidationAsync()

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using WebFrontend.Features.Uploads;
 
 namespace WebFrontend.Http;
 

@@ -108,7 +108,7 @@ public sealed class OperationTransformer : IOpenApiOperationTransformer
             Add(ProblemTypes.RateLimited);
         }
 
-        if (rateLimiting?.PolicyName == OrderPlacementConcurrency.PolicyName)
+        if (rateLimiting?.PolicyName is OrderPlacementConcurrency.PolicyName or UploadConcurrency.PolicyName)
         {
             Add(ProblemTypes.Overloaded);
         }

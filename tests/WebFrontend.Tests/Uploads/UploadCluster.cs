@@ -1,3 +1,4 @@
+using System.Globalization;
 using Commerce.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,6 +15,9 @@ namespace WebFrontend.Tests.Uploads;
 /// </summary>
 public sealed class UploadCluster : IAsyncLifetime
 {
+    /// <summary>The largest upload the front end takes: over its own 1 MiB body limit, so the uploads' exemption from it is what lets a file through.</summary>
+    public const long MaxSize = 4 * 1024 * 1024;
+
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public string BlobFolder { get; } = Directory.CreateTempSubdirectory("upload-tests-").FullName;
@@ -36,7 +40,7 @@ public sealed class UploadCluster : IAsyncLifetime
         Silo = await InProcessSilo.StartAsync(ConnectionString, "upload-silo", SiloSettings);
         await UploadStatusSignal.InstallAsync(Database);
         FrontEnd = FrontEnd.Listening(ConnectionString,
-            new Dictionary<string, string> { ["BlobStorage:Path"] = BlobFolder, ["Uploads:MaxSize"] = "1048576" },
+            new Dictionary<string, string> { ["BlobStorage:Path"] = BlobFolder, ["Uploads:MaxSize"] = MaxSize.ToString(CultureInfo.InvariantCulture) },
             services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
         await FrontEnd.ConnectedAsync();
     }

@@ -37,6 +37,29 @@ public static class UploadRequests
         return await Reply.ReadAsync(await client.SendAsync(request));
     }
 
+    /// <summary>PUTs a body whose sending the test controls (<see cref="GatedContent"/>).</summary>
+    public static async Task<Reply> PutAsync(this HttpClient client, string url, GatedContent content, string contentType)
+    {
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = content };
+        return await Reply.ReadAsync(await client.SendAsync(request));
+    }
+
+    /// <summary>
+    /// A client of a listening front end, with no token, whose PUTs carry <c>Expect: 100-continue</c> and wait for the
+    /// server's 100 as long as it takes: a body is sent only once the endpoint starts reading it.
+    /// </summary>
+    public static HttpClient WaitingForContinue(Uri address)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(2) })
+        {
+            BaseAddress = address,
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+        client.DefaultRequestHeaders.ExpectContinue = true;
+        return client;
+    }
+
     public static JsonNode Field(this Reply reply, string name) => reply.Json![name]!;
 
     /// <summary>A body of unknown length: HttpClient sends it chunked, so only reading it tells its size.</summary>
@@ -56,5 +79,33 @@ public static class UploadRequests
             length = 0;
             return false;
         }
+    }
+}
+
+/// <summary>
+/// A body that records when it starts to be sent (<see cref="Sending"/>) and, when given a gate, sends its bytes only
+/// once the gate opens: with <c>Expect: 100-continue</c>, sending starts only when the server reads the body.
+/// </summary>
+public sealed class GatedContent(byte[] bytes, bool declareLength, Task? gate = null) : HttpContent
+{
+    private readonly TaskCompletionSource _sending = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Sending => _sending.Task;
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+    {
+        _sending.TrySetResult();
+        if (gate is not null)
+        {
+            await gate;
+        }
+
+        await stream.WriteAsync(bytes);
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = bytes.Length;
+        return declareLength;
     }
 }

@@ -158,11 +158,33 @@ public sealed class UploadTests(UploadCluster cluster)
         var client = cluster.Client(Tokens.Customer("upload-gus"));
         var (_, id, url) = await client.CreateAsync("big.png", "image/png", 10_000);
 
-        var put = await client.PutAsync(url, UploadRequests.Png(10_001), "image/png");
+        // Sent with "Expect: 100-continue": the client holds the body back until the server starts reading it, so the
+        // body is sent only if the endpoint reads it.
+        using var anonymous = UploadRequests.WaitingForContinue(cluster.FrontEnd.Address);
+        var body = new GatedContent(UploadRequests.Png(10_001), declareLength: true);
+        var put = await anonymous.PutAsync(url, body, "image/png");
 
         ProblemAssert.Is(put, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        Assert.False(body.Sending.IsCompleted);
         Assert.Empty(cluster.BlobsOf(id));
         Assert.Equal("PENDING_UPLOAD", await cluster.Database.TextAsync("SELECT status FROM uploads WHERE id = $1", id));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Three_mebibytes_go_through_the_front_end_past_its_own_1_MiB_body_limit(bool chunked)
+    {
+        var client = cluster.Client(Tokens.Customer("upload-faye"));
+        var bytes = UploadRequests.Png(3 * 1024 * 1024);
+        var (_, id, url) = await client.CreateAsync("large.png", "image/png", bytes.Length);
+
+        var put = await client.PutAsync(url, bytes, "image/png", chunked);
+
+        Assert.True(put.Status == HttpStatusCode.Created, put.ToString());
+        Assert.Equal(bytes.Length, put.Field("size").GetValue<long>());
+        Assert.Equal("VALID", await UploadStatusSignal.VerdictAsync(cluster.Database, id, s_verdictWait));
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(Assert.Single(cluster.BlobsOf(id))));
     }
 
     [Fact]
@@ -228,7 +250,7 @@ public sealed class UploadTests(UploadCluster cluster)
     [InlineData("""{"file_name":"","content_type":"image/png","size":10}""", "file_name")]
     [InlineData("""{"file_name":"a.txt","content_type":"text/plain","size":10}""", "content_type")]
     [InlineData("""{"file_name":"a.png","content_type":"image/png","size":0}""", "size")]
-    [InlineData("""{"file_name":"a.png","content_type":"image/png","size":1048577}""", "size")]
+    [InlineData("""{"file_name":"a.png","content_type":"image/png","size":4194305}""", "size")]
     [InlineData("""{"file_name":"a.png","content_type":"image/png"}""", "size")]
     [InlineData("""{"file_name":"a.png","content_type":"image/png","size":10,"status":"VALID"}""", "status")]
     public async Task A_bad_declaration_is_400_naming_the_field_and_creates_nothing(string body, string field)

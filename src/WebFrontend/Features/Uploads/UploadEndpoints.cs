@@ -17,7 +17,7 @@ namespace WebFrontend.Features.Uploads;
 /// without a token and streamed to the blob store as they arrive (never held whole in memory, cut at the signed size);
 /// the upload's grain then validates what was stored in the background.
 /// </summary>
-public static class UploadEndpoints
+public static partial class UploadEndpoints
 {
     public const int MaxFileNameLength = 255;
 
@@ -27,6 +27,7 @@ public static class UploadEndpoints
     {
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UploadLinks>();
+        services.AddRateLimiter(options => options.AddPolicy<string, UploadConcurrency>(UploadConcurrency.PolicyName));
         return services;
     }
 
@@ -46,6 +47,7 @@ public static class UploadEndpoints
             .WithDescription("Its status (`PENDING_UPLOAD`, `UPLOADED`, `PROCESSING`, `VALID`, `REJECTED` with a `reason`), and once received "
                 + "its `size` and `sha256`. Another customer's upload is a 404, like a missing one.");
         uploads.MapPut("/{id}/content", PutContentAsync).AllowAnonymous().WithMetadata(new StreamedRequestBody())
+            .RequireRateLimiting(UploadConcurrency.PolicyName)
             .AllowQuery("expires", "max_size", "content_type", "signature")
             .Accepts<Stream>(UploadContentTypes.All.First(), [.. UploadContentTypes.All.Skip(1)])
             .Produces<UploadResponse>(StatusCodes.Status201Created)
@@ -55,7 +57,8 @@ public static class UploadEndpoints
                 + "no token (the link's signature and expiry authorize it: 403 `invalid-link` when changed or expired, before any byte is read). "
                 + "The body is streamed to storage: over `max_size` is 413, at once for a declared `Content-Length`, else at the first byte over, "
                 + "and nothing is kept. Content for an upload that already has it is 409 `invalid-state`. Answers the upload as `UPLOADED`; "
-                + "its validation follows (`GET /uploads/{id}`).");
+                + "its validation follows (`GET /uploads/{id}`). Over `Uploads:MaxConcurrent` PUTs at once in this front end, "
+                + "503 `overloaded` with `Retry-After`, before any byte is read.");
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, ClaimsPrincipal user, IGrainFactory grains, UploadLinks links,
@@ -120,7 +123,7 @@ public static class UploadEndpoints
     /// state — so a refused PUT reads nothing and writes nothing; then the body streams to the store.
     /// </summary>
     private static async Task<IResult> PutContentAsync(string id, HttpContext context, IGrainFactory grains, UploadLinks links, IBlobStore blobs,
-        TimeProvider time)
+        TimeProvider time, ILoggerFactory loggers)
     {
         var query = context.Request.Query;
         var link = FieldErrors.IsIdentifier(id)
@@ -155,10 +158,16 @@ public static class UploadEndpoints
         // Past the front end's 1 MiB body limit (DeclaredBodySizeMiddleware skips this route). The counting stream cuts
         // the body at the signed size exactly; the server's own limit is only a backstop, with room to spare because
         // Kestrel counts a chunked body's bytes as it parses them, and so can refuse one that is exactly the limit.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is not { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = link.MaxSize + ServerLimitSlack;
+            // A server without the feature (or one that already read the body) would cut the upload at its own 1 MiB
+            // limit and the client would hear a misleading 413: this is the deployment's fault, so say so.
+            LogBodyLimitUnavailable(loggers.CreateLogger(typeof(UploadEndpoints)), id);
+            return Problem.Of(context, StatusCodes.Status500InternalServerError, ProblemTypes.InternalError, "Uploads are unavailable.",
+                "This server cannot raise its request body limit for the upload; nothing was read or kept.");
         }
+
+        limit.MaxRequestBodySize = link.MaxSize + ServerLimitSlack;
 
         // One key per attempt: two PUTs racing for one upload never write the same blob, and the loser's is deleted.
         var key = $"{UploadLinks.BlobPrefix(id)}/{Guid.NewGuid():N}";
@@ -183,7 +192,7 @@ public static class UploadEndpoints
         if (received.Receipt != UploadReceipt.Accepted)
         {
             await blobs.DeleteAsync(key, CancellationToken.None);
-            return AlreadyReceived(context, id);
+            return received.Receipt == UploadReceipt.NotFound ? Problem.NotFound(context, $"No upload {id}.") : AlreadyReceived(context, id);
         }
 
         context.Response.Headers.Location = $"/api/v1/uploads/{id}";
@@ -216,13 +225,10 @@ public static class UploadEndpoints
         => Problem.Of(context, StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "Upload too large.",
             $"This link takes at most {link.MaxSize} bytes; nothing was kept.");
 
+    [LoggerMessage(420, LogLevel.Error, "Upload {UploadId}'s content refused: the server offers no writable request body limit (IHttpMaxRequestBodySizeFeature), so an upload over its own limit cannot be received.", EventName = "UploadBodyLimitUnavailable")]
+    private static partial void LogBodyLimitUnavailable(ILogger logger, string uploadId);
+
     private static IResult AlreadyReceived(HttpContext context, string id)
         => Problem.Of(context, StatusCodes.Status409Conflict, ProblemTypes.InvalidState, "Upload already received.",
             $"Upload {id} already has its content.");
 }
-
-/// <summary>
-/// An endpoint that streams its body itself, past the front end's body limit (DeclaredBodySizeMiddleware) and never
-/// through anything that buffers it: it sets its own limit.
-/// </summary>
-public sealed class StreamedRequestBody;

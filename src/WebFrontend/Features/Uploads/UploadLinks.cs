@@ -31,17 +31,11 @@ public sealed class UploadLinks(IOptions<AuthOptions> auth)
 
     /// <summary>The link's maximum size when its fields are as signed and it has not expired at <paramref name="now"/>; else null.</summary>
     public SignedUpload? Check(string uploadId, string? expires, string? maxSize, string? contentType, string? signature, DateTimeOffset now)
-    {
-        if (contentType is null
-            || !long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var expiresAt)
-            || !long.TryParse(maxSize, NumberStyles.None, CultureInfo.InvariantCulture, out var size)
-            || !_signature.Verifies(signature, uploadId, BlobPrefix(uploadId), contentType, maxSize!, expires!))
-        {
-            return null;
-        }
-
-        return now.ToUnixTimeSeconds() < expiresAt ? new SignedUpload(contentType, size) : null;
-    }
+        => contentType is not null
+            && long.TryParse(maxSize, NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+            && _signature.VerifiesUnexpired(signature, expires, now, uploadId, BlobPrefix(uploadId), contentType, maxSize!)
+            ? new SignedUpload(contentType, size)
+            : null;
 }
 
 /// <summary>What a valid upload link allows.</summary>

@@ -14,4 +14,8 @@ public sealed class UploadOptions
     /// <summary>How long an upload link works from its creation: a PUT starting later is refused (403).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Content PUTs this front end receives at once, from all clients together; one more is 503 <c>overloaded</c> (<see cref="UploadConcurrency"/>).</summary>
+    [Range(1, 4096)]
+    public int MaxConcurrent { get; set; } = 16;
 }
