@@ -31,6 +31,14 @@ public sealed class ExportOptions
     [Range(0, 10)]
     public int RetryAttempts { get; set; } = 3;
 
+    /// <summary>
+    /// Runs in a row that end without a checkpoint — interrupted by a passing failure retried in vain, or by the loss of
+    /// their silo — before the job ends <c>FAILED</c> with the last reason: a job that cannot progress does not hold its
+    /// reminder and a slot for ever.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+
     /// <summary>The first wait before trying again; it doubles, with jitter.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
