@@ -15,7 +15,9 @@ namespace Grains.Exports;
 /// in that order. A job interrupted anywhere — its silo killed, a write lost — carries on from its checkpoint in its
 /// next activation, which any call or its reminder brings about: it writes the part after the last checkpointed one
 /// again (the store keeps the last write of a part number), from the row after the checkpoint, so the file holds every
-/// row exactly once. The reminder is there from the start to the end of the job.
+/// row exactly once. The reminder is registered before the job is stored and stays until the job has ended and its
+/// parts are dropped; the end is always stored before what follows it (dropping the parts, unregistering), which the
+/// reminder retries.
 /// </summary>
 public sealed partial class ExportJobGrain(
     [PersistentState("exportJob")] IPersistentState<ExportJobState> job,

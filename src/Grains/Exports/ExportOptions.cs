@@ -18,7 +18,8 @@ public sealed class ExportOptions
 
     /// <summary>
     /// Bytes of CSV gathered in memory before they are written as one part of the file and the job checkpoints: what a
-    /// crash can cost in rework, and about what a running job holds in memory. At least the blob store's 5 MiB floor.
+    /// crash can cost in rework. A running job's buffer is 1.25 × this rounded up to a power of two by the array pool
+    /// (16 MiB for the default 8 MiB). At least the blob store's 5 MiB floor.
     /// </summary>
     [Range(BlobParts.MinimumSize, 256 * 1024 * 1024)]
     public int PartSize { get; set; } = 8 * 1024 * 1024;
