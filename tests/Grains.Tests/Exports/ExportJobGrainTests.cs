@@ -116,7 +116,7 @@ public sealed class ExportJobGrainTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_small_export_is_the_header_and_the_matching_orders_oldest_first_exactly()
+    public async Task A_small_export_is_the_header_and_the_matching_orders_oldest_first_exactly_with_only_the_free_text_escaped()
     {
         await StartAsync();
         var at = _commerce.Time.GetUtcNow().AddHours(-1);
@@ -132,19 +132,21 @@ public sealed class ExportJobGrainTests : IAsyncLifetime
         await OrderAsync("o-c", "carol", "=HYPERLINK(\"x\")", OrderStatus.Paid, 5, 1, at.AddMinutes(3));
         await OrderAsync("o-d", "dave", "Dave", OrderStatus.Cancelled, 7, 1, at.AddMinutes(4));
         await OrderAsync("o-e", "erin", "Erin", OrderStatus.Paid, 9, 1, at.AddMinutes(-30));
+        await OrderAsync("-o-f", "frank", "-Frank", OrderStatus.Paid, 11, 1, at.AddMinutes(5));
 
         var started = await Job("small").Start(new StartOrderExport("manager", new OrderExportFilter(OrderStatus.Paid, null, at, null)));
 
         Assert.Equal(ExportStartStatus.Started, started.Status);
         var job = await EndedAsync("small");
-        Assert.Equal((ExportJobStatus.Completed, 3L, 3L), (job.Status, job.RowsDone, job.RowsTotal));
+        Assert.Equal((ExportJobStatus.Completed, 4L, 4L), (job.Status, job.RowsDone, job.RowsTotal));
         Assert.Equal(ExportFiles.Key("small"), job.BlobKey);
         var stamp = (DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(
             "id,customer_id,customer_name,status,total,currency,item_count,created_at\r\n"
             + $"o-a,alice,\"Alice \"\"Al\"\", Jr.\",PAID,1000000,VND,1,{stamp(at.AddMinutes(1))}\r\n"
             + $"o-b,bob,Bob,PAID,250000,VND,2,{stamp(at.AddMinutes(2))}\r\n"
-            + $"o-c,carol,\"'=HYPERLINK(\"\"x\"\")\",PAID,5,VND,1,{stamp(at.AddMinutes(3))}\r\n",
+            + $"o-c,carol,\"'=HYPERLINK(\"\"x\"\")\",PAID,5,VND,1,{stamp(at.AddMinutes(3))}\r\n"
+            + $"-o-f,frank,'-Frank,PAID,11,VND,1,{stamp(at.AddMinutes(5))}\r\n",
             await FileAsync("small"));
         Assert.Equal(job.Size, (await Blobs.GetInfoAsync(ExportFiles.Key("small"), CancellationToken.None))!.Size);
     }
