@@ -25,3 +25,15 @@ public sealed class BlobNotFoundException(string key) : Exception($"No blob is s
 {
     public string Key { get; } = key;
 }
+
+/// <summary>
+/// No part-wise write under the id is open for the key: it was completed or aborted (or expired, for a store that
+/// expires unfinished writes). Writing a part again cannot bring it back.
+/// </summary>
+public sealed class BlobWriteNotFoundException(string key, string writeId, Exception? inner = null)
+    : InvalidOperationException($"No write '{writeId}' is open for '{key}'.", inner)
+{
+    public string Key { get; } = key;
+
+    public string WriteId { get; } = writeId;
+}

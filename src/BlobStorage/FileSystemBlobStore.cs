@@ -60,7 +60,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         var folder = PartsFolder(writeId);
         if (!Directory.Exists(folder))
         {
-            throw new InvalidOperationException($"No write '{writeId}' is open for '{key}'.");
+            throw new BlobWriteNotFoundException(key, writeId);
         }
 
         // A part written again replaces the earlier one whole: written aside, then renamed over it.
@@ -84,7 +84,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         if (!Directory.Exists(folder))
         {
             // Completed before, by a writer that crashed before it could record so: the blob is there.
-            return File.Exists(path) ? new BlobInfo(new FileInfo(path).Length) : throw new InvalidOperationException($"No write '{writeId}' is open for '{key}'.");
+            return File.Exists(path) ? new BlobInfo(new FileInfo(path).Length) : throw new BlobWriteNotFoundException(key, writeId);
         }
 
         // Checked before a byte is joined, as S3 checks them: in order from 1, and every part but the last at least

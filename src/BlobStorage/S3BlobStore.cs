@@ -114,7 +114,7 @@ public sealed partial class S3BlobStore : IBlobStore, IDisposable
         }
         catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload")
         {
-            throw new InvalidOperationException($"No write '{writeId}' is open for '{key}'.", e);
+            throw new BlobWriteNotFoundException(key, writeId, e);
         }
     }
 
@@ -144,7 +144,7 @@ public sealed partial class S3BlobStore : IBlobStore, IDisposable
             // Completed before, by a writer that crashed before it could record so: the object is there (or the write
             // was aborted, and there is nothing).
             return await GetInfoAsync(key, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"No write '{writeId}' is open for '{key}'.", e);
+                ?? throw new BlobWriteNotFoundException(key, writeId, e);
         }
 
         return await GetInfoAsync(key, cancellationToken).ConfigureAwait(false)

@@ -172,9 +172,9 @@ public abstract class BlobStoreConformanceTests
 
         Assert.Equal(0, OpenWrites());
         Assert.Null(await store.GetInfoAsync(key, default));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.WritePartAsync(key, writeId, 2, TestContent.Bytes(10, seed: 42), default));
+        await Assert.ThrowsAsync<BlobWriteNotFoundException>(() => store.WritePartAsync(key, writeId, 2, TestContent.Bytes(10, seed: 42), default));
         Assert.Equal(0, OpenWrites());
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CompletePartsAsync(key, writeId, [new BlobPart(1, "lost")], default));
+        await Assert.ThrowsAsync<BlobWriteNotFoundException>(() => store.CompletePartsAsync(key, writeId, [new BlobPart(1, "lost")], default));
         Assert.Null(await store.GetInfoAsync(key, default));
 
         // Aborting again (a retried cleanup) is no error.

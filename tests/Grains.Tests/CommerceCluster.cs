@@ -53,7 +53,9 @@ public sealed class CommerceCluster : IAsyncDisposable
     /// <param name="configure">Changes to the defaults, under which payments poll only after the payment window, so no
     /// poll tick lands among the expiry ticks the order tests count.</param>
     /// <param name="services">Services a test adds to the silo (its own stores, probes).</param>
-    public static async Task<CommerceCluster> StartAsync(Action<CommerceOptions>? configure = null, Action<IServiceCollection>? services = null)
+    /// <param name="siloAfter">Changes made after the silo's own (a decorated storage provider).</param>
+    public static async Task<CommerceCluster> StartAsync(
+        Action<CommerceOptions>? configure = null, Action<IServiceCollection>? services = null, Action<ISiloBuilder>? siloAfter = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero));
         var faults = new InjectedSagaFault();
@@ -82,6 +84,7 @@ public sealed class CommerceCluster : IAsyncDisposable
             });
             silo.UseInMemoryStorage();
             silo.AddCommerce();
+            siloAfter?.Invoke(silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

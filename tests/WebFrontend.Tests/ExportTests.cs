@@ -1,10 +1,8 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using BlobStorage;
 using Grains.Exports;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using WebFrontend.Tests.Infrastructure;
 
 namespace WebFrontend.Tests;
@@ -16,25 +14,6 @@ public sealed class ExportTests(ApiCluster api)
     private const string Path = "/api/v1/exports/orders";
 
     private Task<long> JobsStoredAsync() => api.ScalarAsync("SELECT count(*) FROM orleans_storage WHERE grain_type = 'exportJob'");
-
-    /// <summary>Completes once a job ended on either silo, from their export metrics.</summary>
-    private sealed class JobsEnded : IDisposable
-    {
-        private readonly MetricCollector<long>[] _collectors;
-
-        public JobsEnded(ApiCluster api) => _collectors = [.. api.Silos.Select(s =>
-            new MetricCollector<long>(s.Services.GetRequiredService<IMeterFactory>(), ExportMetrics.MeterName, ExportMetrics.JobsName))];
-
-        public Task Next() => Task.WhenAny(_collectors.Select(c => c.WaitForMeasurementsAsync(1))).Unwrap().WaitAsync(TimeSpan.FromMinutes(1));
-
-        public void Dispose()
-        {
-            foreach (var collector in _collectors)
-            {
-                collector.Dispose();
-            }
-        }
-    }
 
     [Fact]
     public async Task Only_a_caller_with_report_export_may_start_one()
@@ -100,7 +79,6 @@ public sealed class ExportTests(ApiCluster api)
             }
         }
 
-        using var ended = new JobsEnded(api);
         using var manager = api.A.ClientFor(Tokens.For(Seed.UniqueId("manager"), "manager"));
         var key = Api.NewKey();
         var body = Json.Of(new { customer_id = customer, status = "PENDING_PAYMENT" });
@@ -112,7 +90,7 @@ public sealed class ExportTests(ApiCluster api)
         Assert.Equal("PENDING", started.Json["status"]!.GetValue<string>());
         Assert.Equal(customer, started.Json["filter"]!["customer_id"]!.GetValue<string>());
 
-        await ended.Next();
+        await api.ExportsCompleted.Completed(id);
         var job = await manager.GetJsonAsync($"/api/v1/exports/{id}");
         Assert.Equal(HttpStatusCode.OK, job.Status);
         Assert.Equal(("COMPLETED", 5L, 5L, 1.0), (job.Json!["status"]!.GetValue<string>(), job.Json["rows_done"]!.GetValue<long>(),

@@ -36,6 +36,21 @@ public sealed class ExportJobState
 
     public List<BlobPart> Parts { get; set; } = [];
 
+    /// <summary>
+    /// Every row has been read and is in <see cref="Parts"/>: what is left is completing the file, which a resumed job
+    /// does straight away (reading on from the cursor could find rows that match by now and write them to a completed file).
+    /// </summary>
+    public bool AllRowsRead { get; set; }
+
+    /// <summary>Runs since the last checkpoint (counted as each starts): past <see cref="ExportOptions.MaxAttempts"/>, the job fails.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Why the last run stopped without a checkpoint (a fixed message): the reason a job failed by its attempts shows.</summary>
+    public string? LastError { get; set; }
+
+    /// <summary>The job ended (cancelled, failed) and its parts or file may still be in the store: the reminder tries to drop them again.</summary>
+    public bool DiscardPending { get; set; }
+
     /// <summary>Times the job carried on from a checkpoint in a new activation.</summary>
     public int Resumes { get; set; }
 

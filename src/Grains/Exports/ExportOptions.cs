@@ -18,7 +18,8 @@ public sealed class ExportOptions
 
     /// <summary>
     /// Bytes of CSV gathered in memory before they are written as one part of the file and the job checkpoints: what a
-    /// crash can cost in rework, and about what a running job holds in memory. At least the blob store's 5 MiB floor.
+    /// crash can cost in rework. A running job's buffer is 1.25 × this rounded up to a power of two by the array pool
+    /// (16 MiB for the default 8 MiB). At least the blob store's 5 MiB floor.
     /// </summary>
     [Range(BlobParts.MinimumSize, 256 * 1024 * 1024)]
     public int PartSize { get; set; } = 8 * 1024 * 1024;
@@ -30,6 +31,14 @@ public sealed class ExportOptions
     /// <summary>Tries of a database read or a blob write that failed for a passing reason before the job waits for its reminder.</summary>
     [Range(0, 10)]
     public int RetryAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// Runs in a row that end without a checkpoint — interrupted by a passing failure retried in vain, or by the loss of
+    /// their silo — before the job ends <c>FAILED</c> with the last reason: a job that cannot progress does not hold its
+    /// reminder and a slot for ever.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
 
     /// <summary>The first wait before trying again; it doubles, with jitter.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]

@@ -23,5 +23,5 @@ public sealed record OrderExportRow(
 /// <summary>Where a batch starts: after the order with this creation time and id.</summary>
 public sealed record ExportCursor(DateTimeOffset CreatedAt, string Id);
 
-/// <summary>A failure that trying again cannot fix (a statement the database refuses, a row the file cannot hold): the job fails with its message.</summary>
+/// <summary>A failure that trying again cannot fix (a statement the database refuses, a row the file cannot hold): the job fails with its message, which its owner sees, so it is a fixed text without paths or values.</summary>
 public sealed class ExportFailedException(string message, Exception? inner = null) : Exception(message, inner);

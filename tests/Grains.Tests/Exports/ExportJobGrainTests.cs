@@ -7,28 +7,43 @@ using Grains.Persistence.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Orleans.Core.Internal;
+using Orleans.Storage;
 
 namespace Grains.Tests.Exports;
 
-/// <summary>Export jobs on one silo with in-memory storage, the filesystem blob store in a folder of the test's, and a fake clock.</summary>
+/// <summary>
+/// Export jobs on one silo with in-memory storage (whose job writes a test can fail), the filesystem blob store in a
+/// folder of the test's (whose drops a test can fail), and a fake clock. Nothing is retried in place
+/// (<see cref="ExportOptions.RetryAttempts"/> 0): a failure stops the run, and the reminder's tick is the next try.
+/// </summary>
 public sealed class ExportJobGrainTests : IAsyncLifetime
 {
     private static readonly OrderExportFilter s_everything = new(null, null, null, null);
     private readonly string _blobs = Path.Combine(Path.GetTempPath(), $"export-tests-{Guid.NewGuid():N}");
     private CommerceCluster _commerce = null!;
     private MetricCollector<long> _ended = null!;
+    private MetricCollector<long> _resumed = null!;
+    private MetricCollector<long> _rows = null!;
+    private MetricCollector<int> _running = null!;
+    private FlakyBlobs _flakyBlobs = null!;
 
-    private async Task StartAsync(IOrderExportSource? source = null, IExportJobFaults? faults = null, int maxRunning = 2)
+    private FlakyJobStorage Storage => (FlakyJobStorage)_commerce.Services.GetRequiredKeyedService<IGrainStorage>(Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+
+    private async Task StartAsync(IOrderExportSource? source = null, IExportJobFaults? faults = null, int maxRunning = 2, int maxAttempts = 5)
     {
+        _flakyBlobs = new FlakyBlobs(new FileSystemBlobStore(_blobs, links: null));
         _commerce = await CommerceCluster.StartAsync(services: services =>
         {
             services.Configure<BlobStorageOptions>(options => options.Path = _blobs);
+            services.AddSingleton<IBlobStore>(_flakyBlobs);
             services.Configure<ExportOptions>(options =>
             {
                 options.MaxRunningPerSilo = maxRunning;
                 options.PartSize = BlobParts.MinimumSize;
                 options.BatchSize = 1_000;
                 options.ResumePeriod = TimeSpan.FromMinutes(1);
+                options.RetryAttempts = 0;
+                options.MaxAttempts = maxAttempts;
             });
             if (source is not null)
             {
@@ -39,15 +54,27 @@ public sealed class ExportJobGrainTests : IAsyncLifetime
             {
                 services.AddSingleton(faults);
             }
-        });
-        _ended = new MetricCollector<long>(_commerce.Services.GetRequiredService<IMeterFactory>(), ExportMetrics.MeterName, ExportMetrics.JobsName);
+        }, siloAfter: silo => silo.Services.AddKeyedSingleton<IGrainStorage>(
+            Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
+            (provider, _) => new FlakyJobStorage(MemoryGrainStorageFactory.Create(provider, Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME))));
+        var meters = _commerce.Services.GetRequiredService<IMeterFactory>();
+        _ended = new MetricCollector<long>(meters, ExportMetrics.MeterName, ExportMetrics.JobsName);
+        _resumed = new MetricCollector<long>(meters, ExportMetrics.MeterName, ExportMetrics.ResumedName);
+        _rows = new MetricCollector<long>(meters, ExportMetrics.MeterName, ExportMetrics.RowsName);
+        _running = new MetricCollector<int>(meters, ExportMetrics.MeterName, ExportMetrics.RunningName);
     }
+
+    /// <summary>Completes once <paramref name="runs"/> runs have given back their slot: a run whose state write failed has stopped (a tick during it would leave it be).</summary>
+    private Task RunsStoppedAsync(int runs) => _running.WaitForMeasurementsAsync(2 * runs).WaitAsync(TimeSpan.FromMinutes(1));
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         _ended?.Dispose();
+        _resumed?.Dispose();
+        _rows?.Dispose();
+        _running?.Dispose();
         if (_commerce is not null)
         {
             await _commerce.DisposeAsync();
@@ -63,6 +90,18 @@ public sealed class ExportJobGrainTests : IAsyncLifetime
 
     private IBlobStore Blobs => _commerce.Services.GetRequiredService<IBlobStore>();
 
+    private Task<ReminderEntry?> ReminderAsync(string id) => _commerce.Services.GetRequiredService<IReminderTable>().ReadRow(Job(id).GetGrainId(), "resume-export");
+
+    /// <summary>Fires the job's reminder once more: waits until its wait for the next tick is armed, advances the clock, waits for the tick.</summary>
+    private async Task TickAsync(string id, int ticksBefore)
+    {
+        await _commerce.Reminders.Armed(Job(id).GetGrainId(), "resume-export", afterTicks: ticksBefore);
+        _commerce.Time.Advance(TimeSpan.FromMinutes(1));
+        await _commerce.Reminders.Ticked(Job(id).GetGrainId(), "resume-export", ticksBefore + 1);
+    }
+
+    private static string[] Ids(string file) => [.. file.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l[..l.IndexOf(',', StringComparison.Ordinal)])];
+
     private async Task<ExportJobView> EndedAsync(string id, int jobsEnded = 1)
     {
         await _ended.WaitForMeasurementsAsync(jobsEnded).WaitAsync(TimeSpan.FromMinutes(1));
@@ -77,7 +116,7 @@ public sealed class ExportJobGrainTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_small_export_is_the_header_and_the_matching_orders_oldest_first_exactly()
+    public async Task A_small_export_is_the_header_and_the_matching_orders_oldest_first_exactly_with_only_the_free_text_escaped()
     {
         await StartAsync();
         var at = _commerce.Time.GetUtcNow().AddHours(-1);
@@ -93,19 +132,21 @@ public sealed class ExportJobGrainTests : IAsyncLifetime
         await OrderAsync("o-c", "carol", "=HYPERLINK(\"x\")", OrderStatus.Paid, 5, 1, at.AddMinutes(3));
         await OrderAsync("o-d", "dave", "Dave", OrderStatus.Cancelled, 7, 1, at.AddMinutes(4));
         await OrderAsync("o-e", "erin", "Erin", OrderStatus.Paid, 9, 1, at.AddMinutes(-30));
+        await OrderAsync("-o-f", "frank", "-Frank", OrderStatus.Paid, 11, 1, at.AddMinutes(5));
 
         var started = await Job("small").Start(new StartOrderExport("manager", new OrderExportFilter(OrderStatus.Paid, null, at, null)));
 
         Assert.Equal(ExportStartStatus.Started, started.Status);
         var job = await EndedAsync("small");
-        Assert.Equal((ExportJobStatus.Completed, 3L, 3L), (job.Status, job.RowsDone, job.RowsTotal));
+        Assert.Equal((ExportJobStatus.Completed, 4L, 4L), (job.Status, job.RowsDone, job.RowsTotal));
         Assert.Equal(ExportFiles.Key("small"), job.BlobKey);
         var stamp = (DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(
             "id,customer_id,customer_name,status,total,currency,item_count,created_at\r\n"
             + $"o-a,alice,\"Alice \"\"Al\"\", Jr.\",PAID,1000000,VND,1,{stamp(at.AddMinutes(1))}\r\n"
             + $"o-b,bob,Bob,PAID,250000,VND,2,{stamp(at.AddMinutes(2))}\r\n"
-            + $"o-c,carol,\"'=HYPERLINK(\"\"x\"\")\",PAID,5,VND,1,{stamp(at.AddMinutes(3))}\r\n",
+            + $"o-c,carol,\"'=HYPERLINK(\"\"x\"\")\",PAID,5,VND,1,{stamp(at.AddMinutes(3))}\r\n"
+            + $"-o-f,frank,'-Frank,PAID,11,VND,1,{stamp(at.AddMinutes(5))}\r\n",
             await FileAsync("small"));
         Assert.Equal(job.Size, (await Blobs.GetInfoAsync(ExportFiles.Key("small"), CancellationToken.None))!.Size);
     }
@@ -128,25 +169,149 @@ public sealed class ExportJobGrainTests : IAsyncLifetime
     {
         const int rows = 130_000;
         var cut = new StopAfterPart(2);
-        await StartAsync(new GeneratedOrders(rows), cut);
+        var orders = new RecordingOrders(rows);
+        await StartAsync(orders, cut);
         await Job("resumed").Start(new StartOrderExport("manager", s_everything));
         await cut.Reached;
         var checkpointed = (await Job("resumed").Get())!;
+        var stored = new GrainState<ExportJobState>(new ExportJobState());
+        await Storage.ReadStateAsync("exportJob", Job("resumed").GetGrainId(), stored);
+        var storedState = stored.State!;
 
         // The activation goes (as with its silo) while part 2 is written but not recorded; the reminder brings the job back.
         await Job("resumed").Cast<IGrainManagementExtension>().DeactivateOnIdle();
         await _commerce.Reminders.Armed(Job("resumed").GetGrainId(), "resume-export");
+        var readsBefore = orders.Reads.Count;
         _commerce.Time.Advance(TimeSpan.FromMinutes(1));
 
         var job = await EndedAsync("resumed");
         Assert.Equal(ExportJobStatus.Processing, checkpointed.Status);
         Assert.InRange(checkpointed.RowsDone, 1, rows - 1);
+
+        // A resume, not a restart: its first read starts after part 1's last row, the checkpoint.
+        var part1 = (int)storedState.RowsDone;
+        Assert.Equal((1, ExportJobStatus.Processing), (storedState.Parts.Count, storedState.Status));
+        Assert.Equal(new ExportCursor(GeneratedOrders.First.AddMilliseconds(part1 - 1), GeneratedOrders.IdOf(part1 - 1)), orders.Reads[readsBefore]);
+        Assert.Equal(1, _resumed.GetMeasurementSnapshot().Sum(m => m.Value));
         Assert.Equal((ExportJobStatus.Completed, (long)rows, (long)rows), (job.Status, job.RowsDone, job.RowsTotal));
-        var lines = (await FileAsync("resumed")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(OrderExportHeader, lines[0]);
-        Assert.Equal(Enumerable.Range(0, rows).Select(GeneratedOrders.IdOf), lines.Skip(1).Select(l => l[..l.IndexOf(',', StringComparison.Ordinal)]));
+        Assert.Equal(rows, _rows.GetMeasurementSnapshot().Sum(m => m.Value));
+        var file = await FileAsync("resumed");
+        Assert.Equal(OrderExportHeader, file[..file.IndexOf('\r', StringComparison.Ordinal)]);
+        Assert.Equal(Enumerable.Range(0, rows).Select(GeneratedOrders.IdOf), Ids(file));
         Assert.True((await Blobs.GetInfoAsync(ExportFiles.Key("resumed"), CancellationToken.None))!.Size > 2L * BlobParts.MinimumSize);
-        Assert.Null(await _commerce.Services.GetRequiredService<IReminderTable>().ReadRow(Job("resumed").GetGrainId(), "resume-export"));
+        Assert.Null(await ReminderAsync("resumed"));
+    }
+
+    [Fact]
+    public async Task A_start_whose_write_fails_throws_and_its_retry_starts_the_job_which_completes()
+    {
+        await StartAsync(new GeneratedOrders(10));
+        Storage.FailOnce((id, _) => id == "start-lost");
+        var command = new StartOrderExport("manager", s_everything);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Job("start-lost").Start(command));
+        var retry = await Job("start-lost").Start(command);
+
+        Assert.Equal((ExportStartStatus.Started, ExportJobStatus.Pending), (retry.Status, retry.Job.Status));
+        var job = await EndedAsync("start-lost");
+        Assert.Equal((ExportJobStatus.Completed, 10L), (job.Status, job.RowsDone));
+        Assert.Equal(Enumerable.Range(0, 10).Select(GeneratedOrders.IdOf), Ids(await FileAsync("start-lost")));
+        Assert.Null(await ReminderAsync("start-lost"));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_whose_write_fails_counts_its_rows_once_and_the_job_resumes_from_the_stored_checkpoint()
+    {
+        const int rows = 130_000;
+        await StartAsync(new GeneratedOrders(rows));
+        Storage.FailOnce((id, state) => id == "checkpoint-lost" && state.Parts.Count == 2);
+        await Job("checkpoint-lost").Start(new StartOrderExport("manager", s_everything));
+        await Storage.Failed;
+        await RunsStoppedAsync(1);
+
+        await TickAsync("checkpoint-lost", ticksBefore: 0);
+
+        var job = await EndedAsync("checkpoint-lost");
+        Assert.Equal((ExportJobStatus.Completed, (long)rows), (job.Status, job.RowsDone));
+        Assert.Equal(rows, _rows.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(Enumerable.Range(0, rows).Select(GeneratedOrders.IdOf), Ids(await FileAsync("checkpoint-lost")));
+    }
+
+    [Fact]
+    public async Task A_job_stopped_after_completing_its_file_but_before_recording_it_completes_without_reading_again()
+    {
+        var orders = new RecordingOrders(10);
+        await StartAsync(orders);
+        Storage.FailOnce((id, state) => id == "completed-lost" && state.Status == ExportJobStatus.Completed);
+        await Job("completed-lost").Start(new StartOrderExport("manager", s_everything));
+        await Storage.Failed;
+        await RunsStoppedAsync(1);
+        var reads = orders.Reads.Count;
+
+        await TickAsync("completed-lost", ticksBefore: 0);
+
+        var job = await EndedAsync("completed-lost");
+        Assert.Equal((ExportJobStatus.Completed, 10L, null), (job.Status, job.RowsDone, job.Error));
+        Assert.Equal(reads, orders.Reads.Count);
+        Assert.Equal(Enumerable.Range(0, 10).Select(GeneratedOrders.IdOf), Ids(await FileAsync("completed-lost")));
+    }
+
+    [Fact]
+    public async Task A_cancel_whose_drop_of_the_parts_fails_is_cancelled_and_its_reminder_drops_them()
+    {
+        var orders = new GatedOrders(10);
+        await StartAsync(orders);
+        await Job("drop-later").Start(new StartOrderExport("manager", s_everything));
+        await orders.Waiting(1);
+        _flakyBlobs.FailNextAbort();
+
+        var cancel = await Job("drop-later").Cancel();
+
+        Assert.Equal((ExportCancelStatus.Cancelled, ExportJobStatus.Cancelled), (cancel.Status, cancel.Job!.Status));
+        Assert.Single(Directory.EnumerateFileSystemEntries(Path.Combine(_blobs, "parts")));
+        Assert.NotNull(await ReminderAsync("drop-later"));
+
+        await TickAsync("drop-later", ticksBefore: 0);
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_blobs, "parts")));
+        Assert.Null(await ReminderAsync("drop-later"));
+        Assert.Equal(ExportJobStatus.Cancelled, (await Job("drop-later").Get())!.Status);
+    }
+
+    [Fact]
+    public async Task An_invalid_operation_from_the_source_passes_and_the_reminder_completes_the_job()
+    {
+        await StartAsync(new RecordingOrders(10, failures: 1, failure: () => new InvalidOperationException("A connection pool shutting down (test).")));
+        var interrupted = Storage.Wrote((id, state) => id == "passing" && state.LastError is not null);
+        await Job("passing").Start(new StartOrderExport("manager", s_everything));
+        await interrupted;
+
+        await TickAsync("passing", ticksBefore: 0);
+
+        var job = await EndedAsync("passing");
+        Assert.Equal((ExportJobStatus.Completed, 10L), (job.Status, job.RowsDone));
+    }
+
+    [Fact]
+    public async Task A_job_interrupted_max_attempts_runs_in_a_row_fails_with_a_fixed_reason_and_leaves_no_file()
+    {
+        await StartAsync(new RecordingOrders(10, failures: int.MaxValue, failure: () => new IOException("/var/lib/secret/path refused (test).")), maxAttempts: 2);
+        Task Interrupted(int attempts) => Storage.Wrote((id, state) => id == "given-up" && state.Attempts == attempts && state.LastError is not null);
+        var first = Interrupted(1);
+        var second = Interrupted(2);
+        await Job("given-up").Start(new StartOrderExport("manager", s_everything));
+
+        // Each tick once the run before it has stopped: a tick while a run goes on leaves it be.
+        await first;
+        await TickAsync("given-up", ticksBefore: 0);
+        await second;
+        await TickAsync("given-up", ticksBefore: 1);
+
+        var job = await EndedAsync("given-up");
+        Assert.Equal((ExportJobStatus.Failed, "The database or the blob store could not be reached."), (job.Status, job.Error));
+        Assert.Null(job.BlobKey);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_blobs, "parts")));
+        Assert.Null(await ReminderAsync("given-up"));
     }
 
     private const string OrderExportHeader = "id,customer_id,customer_name,status,total,currency,item_count,created_at";

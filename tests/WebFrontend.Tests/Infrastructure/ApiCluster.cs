@@ -1,6 +1,7 @@
 using Commerce.Testing;
 using Grains.Orders;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace WebFrontend.Tests.Infrastructure;
@@ -13,6 +14,9 @@ namespace WebFrontend.Tests.Infrastructure;
 public sealed class ApiCluster : IAsyncLifetime
 {
     public ControllableSagaFaults SagaFaults { get; } = new();
+
+    /// <summary>Export jobs completed on either silo, by id.</summary>
+    public ExportJobsCompleted ExportsCompleted { get; } = new();
 
     public FrontEnd A { get; private set; } = null!;
 
@@ -34,7 +38,12 @@ public sealed class ApiCluster : IAsyncLifetime
         Database = NpgsqlDataSource.Create(connectionString);
         var settings = TestPayments.Settings(new Uri("http://127.0.0.1:9/"));
         Silos = await Task.WhenAll(Enumerable.Range(1, 2).Select(i => InProcessSilo.StartAsync(connectionString, $"api-silo-{i}", settings,
-            services => services.AddSingleton<IOrderSagaFaults>(SagaFaults))));
+            services =>
+            {
+                services.AddSingleton<IOrderSagaFaults>(SagaFaults);
+                services.AddSingleton<ILoggerProvider>(ExportsCompleted);
+                services.Configure<LoggerFilterOptions>(options => options.AddFilter<ExportJobsCompleted>(ExportJobsCompleted.Category, LogLevel.Information));
+            })));
         A = new FrontEnd(connectionString);
         B = new FrontEnd(connectionString);
 

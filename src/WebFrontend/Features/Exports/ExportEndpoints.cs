@@ -31,7 +31,8 @@ public static class ExportEndpoints
             .WithName("exportOrders").WithSummary("Export orders to CSV")
             .WithDescription("Starts a job that writes the orders matching the order list's filters (`created_from`, `created_to` exclusive, `status`, "
                 + "`customer_id`; all optional) to a CSV file, oldest first, and answers 202 at once with the job `PENDING` and its `Location`. "
-                + "Orders placed after the job starts are not in it. The job survives the front end and its silo (it carries on from its last "
+                + "The upper bound in time is fixed when the job leaves `PENDING` (takes a slot): orders placed while it waits are in the file, "
+                + "orders placed once it runs are not. The job survives the front end and its silo (it carries on from its last "
                 + "checkpoint). A retry with the same `Idempotency-Key` answers the same job with `Idempotent-Replayed: true`; the key with other "
                 + "filters is 422 `idempotency-key-reused`.");
         exports.MapGet("/{id}", GetAsync).RequirePermission(Permissions.ReportExport, Permissions.ReportRead)
@@ -39,7 +40,7 @@ public static class ExportEndpoints
             .WithName("getExport").WithSummary("Get an export job")
             .WithDescription("The job's status and progress: `PENDING` → `PROCESSING` (`rows_done` of `rows_total`) → `COMPLETED` with `download_url`, "
                 + "a link that needs no token and works until `download_expires_at` (each read makes a new one), or `FAILED` with `error`, or "
-                + "`CANCELLED`. Another user's job is a 404, like a missing one, unless the caller may read every export.");
+                + "`CANCELLED`. A `FAILED` job's `error` is a fixed sentence (details are in the silo's log). Another user's job is a 404, like a missing one, unless the caller may read every export.");
         exports.MapPost("/{id}/cancel", CancelAsync).RequirePermission(Permissions.ReportExport)
             .Produces<ExportJobResponse>().ProducesProblemTypes(ProblemTypes.NotFound, ProblemTypes.InvalidState)
             .WithName("cancelExport").WithSummary("Cancel an export job")
