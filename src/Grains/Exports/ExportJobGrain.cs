@@ -279,7 +279,9 @@ public sealed partial class ExportJobGrain(
         }
 
         // Counted before the run can fail, so that a run lost with its silo counts too; a checkpoint sets it back to 0.
+        // The last error is this run's from now on: none if it is lost with its silo (then the reason is "interrupted").
         State.Attempts++;
+        State.LastError = null;
         await SaveAsync();
 
         var retry = RetryPipeline(settings);

@@ -1,4 +1,5 @@
 using BlobStorage;
+using Commerce.Testing;
 using Grains.Exports;
 using Orleans.Storage;
 
@@ -77,34 +78,16 @@ internal sealed class FlakyJobStorage(IGrainStorage inner) : IGrainStorage
 }
 
 /// <summary>The filesystem store whose next drop of a write's parts fails, once armed.</summary>
-internal sealed class FlakyBlobs(IBlobStore inner) : IBlobStore
+internal sealed class FlakyBlobs(IBlobStore inner) : DelegatingBlobStore(inner)
 {
     private int _failAborts;
 
     public void FailNextAbort() => Interlocked.Exchange(ref _failAborts, 1);
 
-    public Task<BlobInfo> WriteAsync(string key, Stream content, string contentType, CancellationToken cancellationToken) => inner.WriteAsync(key, content, contentType, cancellationToken);
-
-    public Task<string> StartPartsAsync(string key, string contentType, CancellationToken cancellationToken) => inner.StartPartsAsync(key, contentType, cancellationToken);
-
-    public Task<BlobPart> WritePartAsync(string key, string writeId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-        => inner.WritePartAsync(key, writeId, number, content, cancellationToken);
-
-    public Task<BlobInfo> CompletePartsAsync(string key, string writeId, IReadOnlyList<BlobPart> parts, CancellationToken cancellationToken)
-        => inner.CompletePartsAsync(key, writeId, parts, cancellationToken);
-
-    public Task AbortPartsAsync(string key, string writeId, CancellationToken cancellationToken)
+    public override Task AbortPartsAsync(string key, string writeId, CancellationToken cancellationToken)
         => Interlocked.Exchange(ref _failAborts, 0) == 1
             ? Task.FromException(new IOException("The blob store is away (test)."))
-            : inner.AbortPartsAsync(key, writeId, cancellationToken);
-
-    public Task<BlobInfo?> GetInfoAsync(string key, CancellationToken cancellationToken) => inner.GetInfoAsync(key, cancellationToken);
-
-    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
-
-    public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
-
-    public Uri CreateDownloadLink(string key, string fileName, string contentType, DateTimeOffset expiresAt) => inner.CreateDownloadLink(key, fileName, contentType, expiresAt);
+            : base.AbortPartsAsync(key, writeId, cancellationToken);
 }
 
 /// <summary>

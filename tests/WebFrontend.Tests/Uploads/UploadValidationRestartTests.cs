@@ -50,40 +50,22 @@ public sealed class UploadValidationRestartTests
     }
 
     /// <summary>The first silo's store: writes and reads as usual, but every check of a blob fails, as if the silo died there.</summary>
-    private sealed class FailingChecks(IBlobStore store) : IBlobStore
+    private sealed class FailingChecks(IBlobStore store) : DelegatingBlobStore(store)
     {
         private readonly TaskCompletionSource _checkStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task CheckStarted => _checkStarted.Task;
 
-        public Task<BlobInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
+        public override Task<BlobInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
         {
             _checkStarted.TrySetResult();
             return Task.FromException<BlobInfo?>(new IOException("The silo is lost in the middle of the check."));
         }
 
-        public Task<BlobStart?> ReadStartAsync(string key, int count, CancellationToken cancellationToken)
+        public override Task<BlobStart?> ReadStartAsync(string key, int count, CancellationToken cancellationToken)
         {
             _checkStarted.TrySetResult();
             return Task.FromException<BlobStart?>(new IOException("The silo is lost in the middle of the check."));
         }
-
-        public Task<BlobInfo> WriteAsync(string key, Stream content, string contentType, CancellationToken cancellationToken) => store.WriteAsync(key, content, contentType, cancellationToken);
-
-        public Task<string> StartPartsAsync(string key, string contentType, CancellationToken cancellationToken) => store.StartPartsAsync(key, contentType, cancellationToken);
-
-        public Task<BlobPart> WritePartAsync(string key, string writeId, int number, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-            => store.WritePartAsync(key, writeId, number, content, cancellationToken);
-
-        public Task<BlobInfo> CompletePartsAsync(string key, string writeId, IReadOnlyList<BlobPart> parts, CancellationToken cancellationToken)
-            => store.CompletePartsAsync(key, writeId, parts, cancellationToken);
-
-        public Task AbortPartsAsync(string key, string writeId, CancellationToken cancellationToken) => store.AbortPartsAsync(key, writeId, cancellationToken);
-
-        public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) => store.OpenReadAsync(key, cancellationToken);
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken) => store.DeleteAsync(key, cancellationToken);
-
-        public Uri CreateDownloadLink(string key, string fileName, string contentType, DateTimeOffset expiresAt) => store.CreateDownloadLink(key, fileName, contentType, expiresAt);
     }
 }
