@@ -52,6 +52,13 @@ public sealed class AuthMatrixTests(ApiCluster api)
         ("POST /exports/orders", false, [403, 403, 403, 202, 202]),
         ("GET /exports/{id}", false, [403, 403, 403, 200, 200]),
         ("POST /exports/{id}/cancel", false, [403, 403, 403, 409, 409]),
+
+        // Every signed-in user has a dashboard: their own, whoever's order the row placed.
+        ("GET /me/dashboard", false, [200, 200, 200, 200, 200]),
+
+        // Every role holds upload:create; reading anyone's upload is the admin's upload:read alone.
+        ("POST /uploads", false, [201, 201, 201, 201, 201]),
+        ("GET /uploads/{id}", false, [200, 404, 404, 404, 200]),
     ];
 
     public static TheoryData<string, string, int> Rows
@@ -124,7 +131,8 @@ public sealed class AuthMatrixTests(ApiCluster api)
     };
 
     /// <summary>What a row acts on: its owner, and the product, order and new product id it needs.</summary>
-    private sealed record Target(string Owner, string Product, string? ETag = null, string? Order = null, string? NewProduct = null, string? Export = null);
+    private sealed record Target(string Owner, string Product, string? ETag = null, string? Order = null, string? NewProduct = null, string? Export = null,
+        string? Upload = null);
 
     private async Task<Target> ArrangeAsync(string endpoint, string owner)
     {
@@ -141,7 +149,7 @@ public sealed class AuthMatrixTests(ApiCluster api)
                     return new Target(owner, product, ETag: read.Header("ETag"));
                 }
 
-            case "GET /orders" or "GET /orders/{id}" or "POST /orders/{id}/cancel":
+            case "GET /orders" or "GET /orders/{id}" or "POST /orders/{id}/cancel" or "GET /me/dashboard":
                 using (var customer = api.A.ClientFor(Tokens.Customer(owner)))
                 {
                     var placed = await customer.PostJsonAsync("/api/v1/orders", Seed.OrderBody(product), Api.NewKey());
@@ -167,10 +175,21 @@ public sealed class AuthMatrixTests(ApiCluster api)
                     return new Target(owner, product, Export: export);
                 }
 
+            case "GET /uploads/{id}":
+                using (var customer = api.A.ClientFor(Tokens.Customer(owner)))
+                {
+                    var created = await customer.PostJsonAsync("/api/v1/uploads", UploadBody(owner), Api.NewKey());
+                    Assert.True(created.Status == HttpStatusCode.Created, created.ToString());
+                    return new Target(owner, product, Upload: created.Json!["id"]!.GetValue<string>());
+                }
+
             default:
                 return new Target(owner, product);
         }
     }
+
+    /// <summary>An upload's declaration, named after the row's owner so the row finds its upload (or its absence).</summary>
+    private static string UploadBody(string owner) => Json.Of(new { file_name = $"{owner}.pdf", content_type = "application/pdf", size = 1_024 });
 
     private static HttpRequestMessage RequestFor(string endpoint, Target target)
     {
@@ -222,6 +241,12 @@ public sealed class AuthMatrixTests(ApiCluster api)
                 return Api.Request(HttpMethod.Get, $"/api/v1/exports/{target.Export}");
             case "POST /exports/{id}/cancel":
                 return Api.Request(HttpMethod.Post, $"/api/v1/exports/{target.Export}/cancel", idempotencyKey: key);
+            case "GET /me/dashboard":
+                return Api.Request(HttpMethod.Get, "/api/v1/me/dashboard");
+            case "POST /uploads":
+                return Api.Request(HttpMethod.Post, "/api/v1/uploads", UploadBody(target.Owner), key);
+            case "GET /uploads/{id}":
+                return Api.Request(HttpMethod.Get, $"/api/v1/uploads/{target.Upload}");
             default:
                 throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null);
         }
@@ -295,6 +320,22 @@ public sealed class AuthMatrixTests(ApiCluster api)
                 break;
             case "GET /exports/{id}" when succeeded:
                 Assert.Equal(target.Export, reply.Json!["id"]!.GetValue<string>());
+                break;
+            case "GET /me/dashboard" when succeeded:
+                // The owner's dashboard shows their order; anyone else's is their own, without it.
+                var user = reply.Json!["user"]!["id"]!.GetValue<string>();
+                var recent = reply.Json["order_summary"]!["recent"]!.AsArray().Select(o => o!["id"]!.GetValue<string>());
+                Assert.Equal(caller == "owner", user == target.Owner);
+                Assert.Equal(caller == "owner" ? 1 : 0, recent.Count(id => id == target.Order));
+                Assert.Empty(reply.Json["degraded"]!.AsArray());
+                break;
+            case "POST /uploads":
+                // The caller's upload of the row's file; a refused request declared nothing.
+                Assert.Equal(succeeded ? 1 : 0, await api.ScalarAsync("SELECT count(*) FROM uploads WHERE file_name = $1", $"{target.Owner}.pdf"));
+                break;
+            case "GET /uploads/{id}" when succeeded:
+                Assert.Equal(target.Upload, reply.Json!["id"]!.GetValue<string>());
+                Assert.Equal("PENDING_UPLOAD", reply.Json["status"]!.GetValue<string>());
                 break;
         }
     }

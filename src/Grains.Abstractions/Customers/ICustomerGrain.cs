@@ -8,8 +8,12 @@ namespace Grains.Customers;
 public interface ICustomerGrain : IGrainWithStringKey
 {
     /// <summary>The profile, or null for a user who has never placed an order.</summary>
+    /// <param name="cancellationToken">
+    /// Orleans carries its cancellation to the grain: the call ends at once for the caller, a call still queued is
+    /// dropped, and a profile read under way is cancelled.
+    /// </param>
     [Alias("get-profile")]
-    Task<CustomerProfile?> GetProfile();
+    Task<CustomerProfile?> GetProfile(CancellationToken cancellationToken = default);
 }
 
 /// <param name="Since">When the shop first knew the customer: their first order.</param>

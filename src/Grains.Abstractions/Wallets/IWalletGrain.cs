@@ -7,8 +7,12 @@ namespace Grains.Wallets;
 [Alias("commerce.wallet")]
 public interface IWalletGrain : IGrainWithStringKey
 {
+    /// <param name="cancellationToken">
+    /// The call ends at once for the caller when it is cancelled (the grain answers from memory, so there is nothing
+    /// there to stop): a dashboard that gave up does not wait for a slow silo.
+    /// </param>
     [Alias("get")]
-    Task<WalletView?> Get();
+    Task<WalletView?> Get(CancellationToken cancellationToken = default);
 
     /// <summary>Adds money, creating the wallet on its first credit.</summary>
     [Alias("credit")]

@@ -11,13 +11,18 @@ namespace Grains.Persistence.Queries;
 /// </summary>
 public sealed class PostgresDashboardQueries(NpgsqlDataSource dataSource) : IDashboardQueries
 {
-    /// <summary>Counts (rows without an id) and the newest orders (rows with one), in one round trip.</summary>
+    /// <summary>
+    /// Counts (rows without an id) and the newest orders (rows with one), in one round trip. UNION ALL promises no
+    /// order across its rows, so the outer ORDER BY sorts the page as the LIMIT chose it, by the database's collation
+    /// (the counts, without a time, last); the reader keeps that order.
+    /// </summary>
     public const string OrderSummarySql = """
         SELECT status, count(*)::integer, NULL::text, NULL::bigint, NULL::integer, NULL::timestamptz
         FROM orders WHERE customer_id = $1 GROUP BY status
         UNION ALL
         (SELECT status, NULL, id, total, item_count, created_at
          FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2)
+        ORDER BY 6 DESC NULLS LAST, 3 DESC
         """;
 
     public const string LatestPaymentSql = """
@@ -63,8 +68,6 @@ public sealed class PostgresDashboardQueries(NpgsqlDataSource dataSource) : IDas
             }
         }
 
-        // UNION ALL keeps each branch's rows together, but SQL promises no order across them: the page is sorted here.
-        orders.Sort((a, b) => b.CreatedAt.CompareTo(a.CreatedAt) is var byTime && byTime != 0 ? byTime : string.CompareOrdinal(b.Id, a.Id));
         return new CustomerOrderSummary(counts, orders);
     }
 

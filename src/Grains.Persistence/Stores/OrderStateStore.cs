@@ -68,10 +68,16 @@ internal sealed class OrderStateStore(NpgsqlDataSource dataSource, SharedTransac
                 state.Items.Count, state.CreatedAt, state.ExpiresAt, state.UpdatedAt, state.Version, state.PaymentId, state.PayUrl);
             commands = new List<NpgsqlBatchCommand>(2 + state.Items.Count)
             {
-                // The customer first (the order references it); its name is the latest an order was placed under.
+                // The customer first (the order references it); its name is the latest an order was placed under, and
+                // created_at its first order's time, as the embedded mode has it (not the DB's clock at the write: the
+                // dashboard's member_since). LEAST keeps the first even when orders placed at once are written out of turn.
                 GuardedWrite.Command(
-                    "INSERT INTO customers (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name WHERE customers.name <> EXCLUDED.name",
-                    state.CustomerId, state.CustomerName),
+                    """
+                    INSERT INTO customers (id, name, created_at) VALUES ($1, $2, $3)
+                    ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, created_at = LEAST(customers.created_at, EXCLUDED.created_at)
+                    WHERE customers.name <> EXCLUDED.name OR customers.created_at > EXCLUDED.created_at
+                    """,
+                    state.CustomerId, state.CustomerName, state.CreatedAt),
                 guarded,
             };
             for (var line = 0; line < state.Items.Count; line++)

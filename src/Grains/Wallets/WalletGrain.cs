@@ -38,7 +38,7 @@ public sealed class WalletGrain(
         return Task.CompletedTask;
     }
 
-    public Task<WalletView?> Get() => Task.FromResult(State.Exists ? View : null);
+    public Task<WalletView?> Get(CancellationToken cancellationToken = default) => Task.FromResult(State.Exists ? View : null);
 
     public Task<WalletMovement> Credit(long amount, string reference) => MoveAsync(amount, reference);
 

@@ -15,7 +15,7 @@ public sealed class FrontendMetrics
     public const string RateLimitedName = "commerce.http.rate_limited";
     public const string OrdersShedName = "commerce.http.orders_shed";
     public const string IpnRepliesName = "commerce.ipn.replies";
-    public const string DashboardSourceFailuresName = "commerce.dashboard.source_failures";
+    public const string CustomerDashboardSourceFailuresName = "commerce.customer_dashboard.source_failures";
 
     private static readonly KeyValuePair<string, object?> s_ordersBudget = new("budget", "orders");
     private static readonly KeyValuePair<string, object?> s_writesBudget = new("budget", "writes");
@@ -23,7 +23,7 @@ public sealed class FrontendMetrics
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _ordersShed;
     private readonly Counter<long> _ipnReplies;
-    private readonly Counter<long> _dashboardSourceFailures;
+    private readonly Counter<long> _customerDashboardSourceFailures;
 
     public FrontendMetrics(IMeterFactory meters)
     {
@@ -32,7 +32,7 @@ public sealed class FrontendMetrics
         _rateLimited = meter.CreateCounter<long>(RateLimitedName, description: "Requests answered 429 because the client used up a budget, by budget: orders, writes.");
         _ordersShed = meter.CreateCounter<long>(OrdersShedName, description: "Order placements answered 503 because this front end's order queue was full.");
         _ipnReplies = meter.CreateCounter<long>(IpnRepliesName, description: "IPN calls answered, by the RspCode the gateway was given (00, 01, 02, 04, 97, 99).");
-        _dashboardSourceFailures = meter.CreateCounter<long>(DashboardSourceFailuresName,
+        _customerDashboardSourceFailures = meter.CreateCounter<long>(CustomerDashboardSourceFailuresName,
             description: "Dashboard sources that failed or timed out, by source: a fallback in degraded, or a 503 for user and permissions.");
     }
 
@@ -41,7 +41,7 @@ public sealed class FrontendMetrics
     public void OrderShed() => _ordersShed.Add(1);
 
     /// <param name="source">One of the dashboard's fixed source names.</param>
-    public void DashboardSourceFailed(string source) => _dashboardSourceFailures.Add(1, new KeyValuePair<string, object?>("source", source));
+    public void CustomerDashboardSourceFailed(string source) => _customerDashboardSourceFailures.Add(1, new KeyValuePair<string, object?>("source", source));
 
     /// <param name="rspCode">One of <see cref="IpnReplyCodes"/>: the tag's values are that fixed set.</param>
     public void IpnAnswered(string rspCode) => _ipnReplies.Add(1, new KeyValuePair<string, object?>("rsp_code", rspCode));

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using WebFrontend.Auth;
-using WebFrontend.Features.Dashboard;
+using WebFrontend.Features.CustomerDashboard;
 using WebFrontend.Features.Exports;
 using WebFrontend.Features.Operations;
 using WebFrontend.Features.Orders;

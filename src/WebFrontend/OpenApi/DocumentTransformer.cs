@@ -15,7 +15,7 @@ public sealed class DocumentTransformer : IOpenApiDocumentTransformer
         ("Orders", "Placing orders (stock, coupon and payment held together or not at all), reading and cancelling them."),
         ("Wallets", "Balances in whole đồng; each movement is applied once per reference and never takes a balance below zero."),
         ("Uploads", "Files sent through signed, expiring links: streamed to storage, then checked against their declared size and type."),
-        ("Dashboard", "The signed-in customer's overview, gathered from several sources at once; parts that failed show defaults."),
+        ("Customer dashboard", "The signed-in customer's overview, gathered from several sources at once; parts that failed show defaults."),
         ("Exports", "Orders exported to CSV by a job that runs in the cluster: started at once (202), read for its progress, downloaded by a signed link."),
         ("Payments", "What VNPay calls: its payment notification (IPN) and the customer's return from its pay page."),
         ("Operations", "The state of the silo cluster, for operators."),

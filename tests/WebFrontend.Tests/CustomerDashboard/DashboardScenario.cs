@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using WebFrontend.Tests.Infrastructure;
 
-namespace WebFrontend.Tests.Dashboard;
+namespace WebFrontend.Tests.CustomerDashboard;
 
 /// <summary>
 /// A customer with a wallet credited and debited and three orders — cancelled, paid (by the gateway's IPN), pending —
@@ -11,13 +11,12 @@ namespace WebFrontend.Tests.Dashboard;
 /// </summary>
 public static class DashboardScenario
 {
-    /// <param name="memberSince">When the store says it first knew the customer; null: their first order's time (the embedded mode).</param>
-    public static async Task<(JsonNode Expected, string Customer)> RunAsync(Func<string?, HttpClient> clientFor, Func<string, Task<DateTime>>? memberSince)
+    /// <param name="postgres">Whether the API reads PostgreSQL, which keeps microseconds (a grain's view of the order, and the embedded mode's store, keep the clock's 100 ns).</param>
+    public static async Task<(JsonNode Expected, string Customer)> RunAsync(Func<string?, HttpClient> clientFor, bool postgres)
     {
-        // PostgreSQL keeps microseconds; a grain's view of the order, and the embedded mode's store, the clock's 100 ns.
-        JsonNode At(JsonNode at) => memberSince is null
-            ? at.DeepClone()
-            : JsonSerializer.SerializeToNode(new DateTime(at.GetValue<DateTime>().Ticks / 10 * 10, DateTimeKind.Utc))!;
+        JsonNode At(JsonNode at) => postgres
+            ? JsonSerializer.SerializeToNode(new DateTime(at.GetValue<DateTime>().Ticks / 10 * 10, DateTimeKind.Utc))!
+            : at.DeepClone();
 
         var customer = Seed.UniqueId("dash");
         var product = Seed.UniqueId("p");
@@ -57,9 +56,10 @@ public static class DashboardScenario
             activity.Add(new JsonObject { ["kind"] = amount < 0 ? "wallet_debit" : "wallet_credit", ["id"] = entry["reference"]!.DeepClone(), ["amount"] = amount, ["at"] = entry["created_at"]!.DeepClone() });
         }
 
+        // Both modes know the customer from their first order (the cancelled one), at its time.
         var expected = new JsonObject
         {
-            ["user"] = new JsonObject { ["id"] = customer, ["name"] = $"Customer {customer}", ["member_since"] = memberSince is null ? At(orders[2]["created_at"]!) : JsonSerializer.SerializeToNode(await memberSince(customer)) },
+            ["user"] = new JsonObject { ["id"] = customer, ["name"] = $"Customer {customer}", ["member_since"] = At(orders[2]["created_at"]!) },
             ["permissions"] = new JsonArray("order:cancel:own", "order:create", "order:read:own", "product:read", "upload:create", "wallet:debit:own", "wallet:read:own"),
             ["order_summary"] = new JsonObject
             {

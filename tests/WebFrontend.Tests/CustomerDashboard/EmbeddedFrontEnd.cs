@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using WebFrontend.Tests.Infrastructure;
 
-namespace WebFrontend.Tests.Dashboard;
+namespace WebFrontend.Tests.CustomerDashboard;
 
 /// <summary>The front end as ./run.sh runs it: one silo in its process on in-memory storage (no database), on free ports.</summary>
 public sealed class EmbeddedFrontEnd : WebApplicationFactory<Program>

@@ -1,13 +1,13 @@
 using System.Security.Claims;
 
-namespace WebFrontend.Features.Dashboard;
+namespace WebFrontend.Features.CustomerDashboard;
 
 /// <summary>Who the dashboard is for: the signed-in caller.</summary>
 public sealed record DashboardCaller(string UserId, string DisplayName, ClaimsPrincipal User);
 
 /// <summary>
 /// One part of the customer dashboard, fetched concurrently with the others under its own timeout
-/// (<see cref="DashboardFanOut"/>). A critical source that fails or times out fails the dashboard (503); any other is
+/// (<see cref="CustomerDashboardFanOut"/>). A critical source that fails or times out fails the dashboard (503); any other is
 /// answered by its <see cref="Fallback"/> and named in <c>degraded</c>. Registered as a service: a later registration
 /// of a name replaces an earlier one.
 /// </summary>

@@ -1,6 +1,6 @@
-using WebFrontend.Features.Dashboard;
+using WebFrontend.Features.CustomerDashboard;
 
-namespace WebFrontend.Tests.Dashboard;
+namespace WebFrontend.Tests.CustomerDashboard;
 
 /// <summary>A real source behind a gate: it reports that it started, then waits for <paramref name="gate"/> before fetching.</summary>
 public sealed class GatedSource(IDashboardSource inner, Action started, Task gate) : IDashboardSource
@@ -19,8 +19,12 @@ public sealed class GatedSource(IDashboardSource inner, Action started, Task gat
     }
 }
 
-/// <summary>A source that reports it started and then answers only after <paramref name="delay"/> on <paramref name="clock"/>, or fails, as told.</summary>
-public sealed class ScriptedSource(IDashboardSource inner, TimeProvider clock, TimeSpan? delay = null, bool fails = false) : IDashboardSource
+/// <summary>
+/// A source that reports it started and then answers only after <paramref name="delay"/> on <paramref name="clock"/>,
+/// or fails, as told: once <paramref name="failAfter"/> completes if given, so another source is surely running then.
+/// </summary>
+public sealed class ScriptedSource(IDashboardSource inner, TimeProvider clock, TimeSpan? delay = null, bool fails = false, Func<Task>? failAfter = null)
+    : IDashboardSource
 {
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -41,6 +45,11 @@ public sealed class ScriptedSource(IDashboardSource inner, TimeProvider clock, T
         _started.TrySetResult();
         if (fails)
         {
+            if (failAfter is not null)
+            {
+                await failAfter().WaitAsync(cancellationToken);
+            }
+
             throw new InvalidOperationException($"The {Name} source is down (test).");
         }
 

@@ -1,7 +1,7 @@
 using Grains.Persistence.Queries;
 using WebFrontend.Features.Payments;
 
-namespace WebFrontend.Features.Dashboard.Sources;
+namespace WebFrontend.Features.CustomerDashboard.Sources;
 
 /// <summary>The payment of the customer's newest order, in one statement; null before any order, and as the fallback.</summary>
 public sealed class PaymentStatusSource(IDashboardQueries queries) : DashboardSource<DashboardPaymentStatus?>(DashboardSources.PaymentStatus, isCritical: false)

@@ -1,7 +1,7 @@
 using Grains.Orders;
 using Grains.Persistence.Queries;
 
-namespace WebFrontend.Features.Dashboard.Sources;
+namespace WebFrontend.Features.CustomerDashboard.Sources;
 
 /// <summary>The customer's order counts by status and five newest orders, in one statement.</summary>
 public sealed class OrderSummarySource(IDashboardQueries queries) : DashboardSource<DashboardOrderSummary>(DashboardSources.OrderSummary, isCritical: false)

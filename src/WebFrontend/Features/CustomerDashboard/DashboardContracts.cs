@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using WebFrontend.Http;
 
-namespace WebFrontend.Features.Dashboard;
+namespace WebFrontend.Features.CustomerDashboard;
 
 /// <summary>The signed-in customer's dashboard; <see cref="Degraded"/> names the parts that show their defaults.</summary>
 public sealed record DashboardResponse(
@@ -31,7 +31,7 @@ public sealed record DashboardWallet([property: Description(Amounts.Description)
 /// <param name="Status">PENDING, SUCCEEDED, REFUND_REQUIRED or CLOSED.</param>
 public sealed record DashboardPaymentStatus(string OrderId, string PaymentId, string Status, [property: Description(Amounts.Description)] long Amount, DateTime? PaidAt);
 
-/// <param name="Unread">The mails sent to the customer about the orders they placed within `Dashboard:NotificationWindow` (no read receipts exist: each counts as unread).</param>
+/// <param name="Unread">The mails sent to the customer about the orders they placed within `CustomerDashboard:NotificationWindow` (no read receipts exist: each counts as unread).</param>
 public sealed record DashboardNotifications(int Unread);
 
 /// <param name="Kind">order_placed, wallet_credit or wallet_debit.</param>

@@ -1,6 +1,6 @@
 using WebFrontend.Auth;
 
-namespace WebFrontend.Features.Dashboard.Sources;
+namespace WebFrontend.Features.CustomerDashboard.Sources;
 
 /// <summary>Critical: what the caller's roles permit (API.md "Roles and permissions"), sorted.</summary>
 public sealed class PermissionsSource() : DashboardSource<IReadOnlyList<string>>(DashboardSources.Permissions, isCritical: true)

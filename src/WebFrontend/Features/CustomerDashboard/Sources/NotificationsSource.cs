@@ -1,11 +1,11 @@
 using Grains.Persistence.Queries;
 using Microsoft.Extensions.Options;
 
-namespace WebFrontend.Features.Dashboard.Sources;
+namespace WebFrontend.Features.CustomerDashboard.Sources;
 
 /// <summary>
 /// The customer's unread notifications, in one statement: the mails the shop sent them (each order's paid, expired or
-/// cancelled event in the outbox) about the orders they placed within <c>Dashboard:NotificationWindow</c>. There is
+/// cancelled event in the outbox) about the orders they placed within <c>CustomerDashboard:NotificationWindow</c>. There is
 /// no read receipt, so each counts as unread; the window keeps the count to what the outbox still holds.
 /// </summary>
 public sealed class NotificationsSource(IDashboardQueries queries, IOptions<CustomerDashboardOptions> options, TimeProvider time)

@@ -1,7 +1,7 @@
 using System.Net;
 using WebFrontend.Tests.Infrastructure;
 
-namespace WebFrontend.Tests.Dashboard;
+namespace WebFrontend.Tests.CustomerDashboard;
 
 /// <summary>Case C2: the dashboard of a customer with orders, a wallet and payments, exactly, in both modes; and only for a signed-in caller.</summary>
 [Collection(ApiCollection.Name)]
@@ -10,13 +10,7 @@ public sealed class DashboardResponseTests(ApiCluster api)
     [Fact]
     public async Task A_customer_sees_their_orders_wallet_payment_notifications_and_activity_read_from_postgres()
     {
-        var (expected, customer) = await DashboardScenario.RunAsync(api.A.ClientFor,
-            async id =>
-            {
-                await using var command = api.Database.CreateCommand("SELECT created_at FROM customers WHERE id = $1");
-                command.Parameters.AddWithValue(id);
-                return (DateTime)(await command.ExecuteScalarAsync())!;
-            });
+        var (expected, customer) = await DashboardScenario.RunAsync(api.A.ClientFor, postgres: true);
 
         using var client = api.B.ClientFor(Tokens.Customer(customer));
         DashboardScenario.AssertSame(expected, await client.GetJsonAsync("/api/v1/me/dashboard"));
@@ -26,7 +20,7 @@ public sealed class DashboardResponseTests(ApiCluster api)
     public async Task A_customer_sees_the_same_dashboard_in_the_embedded_mode()
     {
         await using var embedded = new EmbeddedFrontEnd();
-        var (expected, customer) = await DashboardScenario.RunAsync(embedded.ClientFor, memberSince: null);
+        var (expected, customer) = await DashboardScenario.RunAsync(embedded.ClientFor, postgres: false);
 
         using var client = embedded.ClientFor(Tokens.Customer(customer));
         DashboardScenario.AssertSame(expected, await client.GetJsonAsync("/api/v1/me/dashboard"));

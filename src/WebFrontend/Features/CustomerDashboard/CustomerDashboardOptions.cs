@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Options;
 
-namespace WebFrontend.Features.Dashboard;
+namespace WebFrontend.Features.CustomerDashboard;
 
-/// <summary>The customer dashboard's settings, bound from the "Dashboard" section and checked at start.</summary>
+/// <summary>The customer dashboard's settings, bound from the "CustomerDashboard" section (not "Dashboard": operators read that as the Orleans Dashboard's, at /dashboard) and checked at start.</summary>
 public sealed class CustomerDashboardOptions
 {
-    public const string SectionName = "Dashboard";
+    public const string SectionName = "CustomerDashboard";
 
     /// <summary>Bounds of every timeout: a source must get a chance to answer, and a dashboard must not hang a request.</summary>
     public static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
@@ -15,7 +15,7 @@ public sealed class CustomerDashboardOptions
     /// <summary>How long each source may take unless <see cref="Timeouts"/> names it.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Per-source timeouts by source name (<c>Dashboard:Timeouts:order_summary</c>).</summary>
+    /// <summary>Per-source timeouts by source name (<c>CustomerDashboard:Timeouts:order_summary</c>).</summary>
     public Dictionary<string, TimeSpan> Timeouts { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>How far back the orders go whose mails count as the customer's unread notifications.</summary>
@@ -35,7 +35,7 @@ public sealed class CustomerDashboardOptionsValidator : IValidateOptions<Custome
         {
             if (value < CustomerDashboardOptions.MinTimeout || value > CustomerDashboardOptions.MaxTimeout)
             {
-                failures.Add($"Dashboard:{setting} must be between {CustomerDashboardOptions.MinTimeout} and {CustomerDashboardOptions.MaxTimeout}; it is {value}.");
+                failures.Add($"CustomerDashboard:{setting} must be between {CustomerDashboardOptions.MinTimeout} and {CustomerDashboardOptions.MaxTimeout}; it is {value}.");
             }
         }
 
@@ -44,7 +44,7 @@ public sealed class CustomerDashboardOptionsValidator : IValidateOptions<Custome
         {
             if (!DashboardSources.All.Contains(source, StringComparer.OrdinalIgnoreCase))
             {
-                failures.Add($"Dashboard:Timeouts:{source} names no dashboard source; the sources are {string.Join(", ", DashboardSources.All)}.");
+                failures.Add($"CustomerDashboard:Timeouts:{source} names no dashboard source; the sources are {string.Join(", ", DashboardSources.All)}.");
             }
             else
             {
@@ -54,9 +54,25 @@ public sealed class CustomerDashboardOptionsValidator : IValidateOptions<Custome
 
         if (options.NotificationWindow <= TimeSpan.Zero || options.NotificationWindow > TimeSpan.FromDays(365))
         {
-            failures.Add($"Dashboard:NotificationWindow must be positive and at most 365 days; it is {options.NotificationWindow}.");
+            failures.Add($"CustomerDashboard:NotificationWindow must be positive and at most 365 days; it is {options.NotificationWindow}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+}
+
+/// <summary>
+/// Every dashboard source has a registration, checked with the settings at start (ValidateOnStart): a deployment that
+/// replaced a source with nothing does not start, rather than failing on its first dashboard. The sources are
+/// resolved when the check runs, not with the validator: a source taking these options would otherwise be a cycle.
+/// </summary>
+public sealed class CustomerDashboardSourcesValidator(Func<IEnumerable<IDashboardSource>> sources) : IValidateOptions<CustomerDashboardOptions>
+{
+    public static IReadOnlyList<string> Missing(IEnumerable<IDashboardSource> sources)
+        => [.. DashboardSources.All.Except(sources.Select(s => s.Name), StringComparer.Ordinal)];
+
+    public ValidateOptionsResult Validate(string? name, CustomerDashboardOptions options)
+        => Missing(sources()) is { Count: > 0 } missing
+            ? ValidateOptionsResult.Fail($"No dashboard source is registered for {string.Join(", ", missing)}.")
+            : ValidateOptionsResult.Success;
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using WebFrontend.Hosting;
 
-namespace WebFrontend.Features.Dashboard;
+namespace WebFrontend.Features.CustomerDashboard;
 
 /// <summary>What the fan-out came to: every part's value (a fallback for those in <see cref="Degraded"/>), or the critical source that failed.</summary>
 public sealed record DashboardOutcome(IReadOnlyDictionary<string, object?> Values, IReadOnlyList<string> Degraded, string? FailedCriticalSource);
@@ -12,23 +12,24 @@ public sealed record DashboardOutcome(IReadOnlyDictionary<string, object?> Value
 /// its name in <c>degraded</c>; a critical one fails the whole dashboard at once, and the sources still running are
 /// cancelled then, as they are when the request ends. Timeouts run on <see cref="Clock"/>: tests drive it.
 /// </summary>
-public sealed partial class DashboardFanOut
+public sealed partial class CustomerDashboardFanOut
 {
     /// <summary>The key of a <see cref="TimeProvider"/> for the timeouts alone (a test's fake clock); without it, the host's.</summary>
-    public const string ClockKey = "dashboard";
+    public const string ClockKey = "customer-dashboard";
 
     private readonly IDashboardSource[] _sources;
     private readonly IOptions<CustomerDashboardOptions> _options;
     private readonly FrontendMetrics _metrics;
-    private readonly ILogger<DashboardFanOut> _logger;
+    private readonly ILogger<CustomerDashboardFanOut> _logger;
 
-    public DashboardFanOut(IEnumerable<IDashboardSource> sources, IOptions<CustomerDashboardOptions> options, TimeProvider clock, FrontendMetrics metrics,
-        ILogger<DashboardFanOut> logger)
+    public CustomerDashboardFanOut(IEnumerable<IDashboardSource> sources, IOptions<CustomerDashboardOptions> options, TimeProvider clock, FrontendMetrics metrics,
+        ILogger<CustomerDashboardFanOut> logger)
     {
         // A later registration of a name replaces an earlier one: how a test or a deployment swaps one source.
         _sources = [.. sources.GroupBy(s => s.Name, StringComparer.Ordinal).Select(g => g.Last()).OrderBy(s => s.Name, StringComparer.Ordinal)];
-        var missing = DashboardSources.All.Except(_sources.Select(s => s.Name), StringComparer.Ordinal).ToList();
-        if (missing.Count > 0)
+
+        // CustomerDashboardSourcesValidator stops the start first; this only guards a fan-out built by hand.
+        if (CustomerDashboardSourcesValidator.Missing(_sources) is { Count: > 0 } missing)
         {
             throw new InvalidOperationException($"No dashboard source is registered for {string.Join(", ", missing)}.");
         }
@@ -53,6 +54,13 @@ public sealed partial class DashboardFanOut
 
     private async Task<SourceResult> FetchAsync(IDashboardSource source, DashboardCaller caller, CancellationTokenSource abandon)
     {
+        // The sources start one after another until each first awaits: one a critical failure before it (or the request's
+        // end) has already abandoned is not started at all, as nobody needs its part.
+        if (abandon.IsCancellationRequested)
+        {
+            return new SourceResult(source, null, Failed: false);
+        }
+
         var timeout = _options.Value.TimeoutOf(source.Name);
         using var timer = new CancellationTokenSource(timeout, Clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, abandon.Token);
@@ -75,7 +83,7 @@ public sealed partial class DashboardFanOut
             LogFailed(failure, source.Name, Consequence(source));
         }
 
-        _metrics.DashboardSourceFailed(source.Name);
+        _metrics.CustomerDashboardSourceFailed(source.Name);
         if (source.IsCritical)
         {
             await abandon.CancelAsync().ConfigureAwait(false);

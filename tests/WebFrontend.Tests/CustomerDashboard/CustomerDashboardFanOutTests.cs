@@ -2,19 +2,19 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
-using WebFrontend.Features.Dashboard;
-using WebFrontend.Features.Dashboard.Sources;
+using WebFrontend.Features.CustomerDashboard;
+using WebFrontend.Features.CustomerDashboard.Sources;
 using WebFrontend.Hosting;
 using WebFrontend.Tests.Infrastructure;
 
-namespace WebFrontend.Tests.Dashboard;
+namespace WebFrontend.Tests.CustomerDashboard;
 
 /// <summary>
 /// Case C2's fan-out, with sources replaced through the host's services: they run at once, each under its own
 /// timeout; a non-critical one that fails or times out is a fallback named in <c>degraded</c>, a critical one a 503.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class DashboardFanOutTests(ApiCluster api)
+public sealed class CustomerDashboardFanOutTests(ApiCluster api)
 {
     private static readonly Type[] s_sourceTypes =
         [typeof(UserSource), typeof(PermissionsSource), typeof(OrderSummarySource), typeof(WalletSource), typeof(PaymentStatusSource), typeof(NotificationsSource), typeof(RecentActivitySource)];
@@ -33,7 +33,7 @@ public sealed class DashboardFanOutTests(ApiCluster api)
         }
 
         // Sequentially, the first source would wait for the others forever (until its timeout: a 503, user being critical).
-        await using var frontEnd = new FrontEnd(api.ConnectionString, settings: new Dictionary<string, string> { ["Dashboard:Timeout"] = "00:00:30" },
+        await using var frontEnd = new FrontEnd(api.ConnectionString, settings: new Dictionary<string, string> { ["CustomerDashboard:Timeout"] = "00:00:30" },
             configureTestServices: services =>
             {
                 foreach (var type in s_sourceTypes)
@@ -57,17 +57,17 @@ public sealed class DashboardFanOutTests(ApiCluster api)
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         ScriptedSource? slow = null, failing = null;
         await using var frontEnd = new FrontEnd(api.ConnectionString,
-            settings: new Dictionary<string, string> { ["Dashboard:Timeout"] = "00:00:30", ["Dashboard:Timeouts:wallet"] = "00:00:01" },
+            settings: new Dictionary<string, string> { ["CustomerDashboard:Timeout"] = "00:00:30", ["CustomerDashboard:Timeouts:wallet"] = "00:00:01" },
             configureTestServices: services =>
             {
-                services.AddKeyedSingleton<TimeProvider>(DashboardFanOut.ClockKey, clock);
+                services.AddKeyedSingleton<TimeProvider>(CustomerDashboardFanOut.ClockKey, clock);
                 services.AddSingleton<IDashboardSource>(provider => slow = new ScriptedSource(provider.GetRequiredService<WalletSource>(), clock, delay: TimeSpan.FromSeconds(3)));
                 services.AddSingleton<IDashboardSource>(provider => failing = new ScriptedSource(provider.GetRequiredService<NotificationsSource>(), clock, fails: true));
             });
         await frontEnd.ConnectedAsync();
-        _ = frontEnd.Services.GetRequiredService<DashboardFanOut>(); // builds the sources
+        _ = frontEnd.Services.GetRequiredService<CustomerDashboardFanOut>(); // builds the sources
         using var failures = new MetricCollector<long>(frontEnd.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            FrontendMetrics.MeterName, FrontendMetrics.DashboardSourceFailuresName);
+            FrontendMetrics.MeterName, FrontendMetrics.CustomerDashboardSourceFailuresName);
         using var client = frontEnd.ClientFor(Tokens.Customer(Seed.UniqueId("fan")));
 
         var response = client.GetJsonAsync("/api/v1/me/dashboard");
@@ -94,10 +94,14 @@ public sealed class DashboardFanOutTests(ApiCluster api)
     public async Task A_critical_source_failing_is_503_dashboard_unavailable_and_cancels_the_sources_still_running()
     {
         ScriptedSource? user = null, wallet = null;
-        await using var frontEnd = new FrontEnd(api.ConnectionString, settings: new Dictionary<string, string> { ["Dashboard:Timeout"] = "00:00:30" },
+
+        // user starts before wallet (sources run in name order until each first awaits): it fails only once wallet runs,
+        // so what is cancelled is a source under way, not one started after the failure.
+        await using var frontEnd = new FrontEnd(api.ConnectionString, settings: new Dictionary<string, string> { ["CustomerDashboard:Timeout"] = "00:00:30" },
             configureTestServices: services =>
             {
-                services.AddSingleton<IDashboardSource>(provider => user = new ScriptedSource(provider.GetRequiredService<UserSource>(), TimeProvider.System, fails: true));
+                services.AddSingleton<IDashboardSource>(provider => user = new ScriptedSource(provider.GetRequiredService<UserSource>(), TimeProvider.System, fails: true,
+                    failAfter: () => wallet!.Started));
                 services.AddSingleton<IDashboardSource>(provider => wallet = new ScriptedSource(provider.GetRequiredService<WalletSource>(), TimeProvider.System));
             });
         await frontEnd.ConnectedAsync();
@@ -116,11 +120,11 @@ public sealed class DashboardFanOutTests(ApiCluster api)
     public async Task A_request_that_ends_cancels_its_sources()
     {
         ScriptedSource? wallet = null;
-        await using var frontEnd = new FrontEnd(api.ConnectionString, settings: new Dictionary<string, string> { ["Dashboard:Timeout"] = "00:00:30" },
+        await using var frontEnd = new FrontEnd(api.ConnectionString, settings: new Dictionary<string, string> { ["CustomerDashboard:Timeout"] = "00:00:30" },
             configureTestServices: services =>
                 services.AddSingleton<IDashboardSource>(provider => wallet = new ScriptedSource(provider.GetRequiredService<WalletSource>(), TimeProvider.System)));
         await frontEnd.ConnectedAsync();
-        _ = frontEnd.Services.GetRequiredService<DashboardFanOut>(); // builds the sources
+        _ = frontEnd.Services.GetRequiredService<CustomerDashboardFanOut>(); // builds the sources
         using var client = frontEnd.ClientFor(Tokens.Customer(Seed.UniqueId("fan")));
         using var abort = new CancellationTokenSource();
 

@@ -1,6 +1,6 @@
-namespace WebFrontend.Features.Dashboard;
+namespace WebFrontend.Features.CustomerDashboard;
 
-/// <summary>The dashboard's sources by name: the response's fields, the names in <c>degraded</c>, the keys of <c>Dashboard:Timeouts</c>.</summary>
+/// <summary>The dashboard's sources by name: the response's fields, the names in <c>degraded</c>, the keys of <c>CustomerDashboard:Timeouts</c>.</summary>
 public static class DashboardSources
 {
     public const string User = "user";

@@ -1,6 +1,6 @@
 using Grains.Persistence.Queries;
 
-namespace WebFrontend.Features.Dashboard.Sources;
+namespace WebFrontend.Features.CustomerDashboard.Sources;
 
 /// <summary>The customer's ten newest events (orders placed, wallet credits and debits), newest first, in one statement.</summary>
 public sealed class RecentActivitySource(IDashboardQueries queries) : DashboardSource<IReadOnlyList<DashboardActivity>>(DashboardSources.RecentActivity, isCritical: false)
