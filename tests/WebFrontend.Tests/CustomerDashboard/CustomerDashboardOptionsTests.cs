@@ -70,27 +70,4 @@ public sealed class CustomerDashboardOptionsTests
             Assert.Equal($"CustomerDashboard:NotificationWindow must be positive and at most 365 days; it is {TimeSpan.FromMinutes(minutes)}.", result.FailureMessage);
         }
     }
-
-    [Fact]
-    public void A_source_without_a_registration_stops_the_start_naming_it()
-    {
-        var allButWallet = DashboardSources.All.Where(name => name != DashboardSources.Wallet).Select(name => new NamedSource(name)).ToList();
-
-        var result = new CustomerDashboardSourcesValidator(() => allButWallet).Validate(null, new CustomerDashboardOptions());
-
-        Assert.True(result.Failed);
-        Assert.Equal("No dashboard source is registered for wallet.", result.FailureMessage);
-        Assert.True(new CustomerDashboardSourcesValidator(() => [.. allButWallet, new NamedSource(DashboardSources.Wallet)]).Validate(null, new CustomerDashboardOptions()).Succeeded);
-    }
-
-    private sealed class NamedSource(string name) : IDashboardSource
-    {
-        public string Name => name;
-
-        public bool IsCritical => false;
-
-        public object? Fallback => null;
-
-        public Task<object?> FetchAsync(DashboardCaller caller, CancellationToken cancellationToken) => Task.FromResult<object?>(null);
-    }
 }

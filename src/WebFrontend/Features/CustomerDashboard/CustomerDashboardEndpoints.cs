@@ -17,7 +17,6 @@ public static class CustomerDashboardEndpoints
     {
         services.AddOptions<CustomerDashboardOptions>().BindConfiguration(CustomerDashboardOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CustomerDashboardOptions>, CustomerDashboardOptionsValidator>());
-        services.AddSingleton<IValidateOptions<CustomerDashboardOptions>>(provider => new CustomerDashboardSourcesValidator(provider.GetServices<IDashboardSource>));
         services.TryAddSingleton(TimeProvider.System);
         AddSource<UserSource>(services);
         AddSource<PermissionsSource>(services);

@@ -28,8 +28,9 @@ public sealed partial class CustomerDashboardFanOut
         // A later registration of a name replaces an earlier one: how a test or a deployment swaps one source.
         _sources = [.. sources.GroupBy(s => s.Name, StringComparer.Ordinal).Select(g => g.Last()).OrderBy(s => s.Name, StringComparer.Ordinal)];
 
-        // CustomerDashboardSourcesValidator stops the start first; this only guards a fan-out built by hand.
-        if (CustomerDashboardSourcesValidator.Missing(_sources) is { Count: > 0 } missing)
+        // Checked when the fan-out is first built (the first dashboard), not at start: the sources need the cluster
+        // client, which a start-up check would build before its own settings were checked.
+        if (DashboardSources.Missing(_sources) is { Count: > 0 } missing)
         {
             throw new InvalidOperationException($"No dashboard source is registered for {string.Join(", ", missing)}.");
         }

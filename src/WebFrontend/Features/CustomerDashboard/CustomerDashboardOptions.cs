@@ -60,19 +60,3 @@ public sealed class CustomerDashboardOptionsValidator : IValidateOptions<Custome
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
-
-/// <summary>
-/// Every dashboard source has a registration, checked with the settings at start (ValidateOnStart): a deployment that
-/// replaced a source with nothing does not start, rather than failing on its first dashboard. The sources are
-/// resolved when the check runs, not with the validator: a source taking these options would otherwise be a cycle.
-/// </summary>
-public sealed class CustomerDashboardSourcesValidator(Func<IEnumerable<IDashboardSource>> sources) : IValidateOptions<CustomerDashboardOptions>
-{
-    public static IReadOnlyList<string> Missing(IEnumerable<IDashboardSource> sources)
-        => [.. DashboardSources.All.Except(sources.Select(s => s.Name), StringComparer.Ordinal)];
-
-    public ValidateOptionsResult Validate(string? name, CustomerDashboardOptions options)
-        => Missing(sources()) is { Count: > 0 } missing
-            ? ValidateOptionsResult.Fail($"No dashboard source is registered for {string.Join(", ", missing)}.")
-            : ValidateOptionsResult.Success;
-}

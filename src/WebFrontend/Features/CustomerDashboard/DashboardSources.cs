@@ -12,4 +12,8 @@ public static class DashboardSources
     public const string RecentActivity = "recent_activity";
 
     public static IReadOnlyList<string> All { get; } = [User, Permissions, OrderSummary, Wallet, PaymentStatus, Notifications, RecentActivity];
+
+    /// <summary>The names no registered source answers to.</summary>
+    public static IReadOnlyList<string> Missing(IEnumerable<IDashboardSource> sources)
+        => [.. All.Except(sources.Select(s => s.Name), StringComparer.Ordinal)];
 }
