@@ -79,6 +79,18 @@ public static class OutboxBenchmark
             var written = await ScalarAsync(dataSource, "SELECT count(*) FROM outbox WHERE event_type = 'order.paid' AND payload->>'customer_id' LIKE $1", MeasuredPrefix + "-%");
             var addresses = load.Results.Select(r => NotificationsWorkerSettings.AddressOf(r.Customer)).ToHashSet(StringComparer.Ordinal);
             var mails = await MailsAsync(mail, addresses, (int)written);
+
+            // The worker marks its inbox after the mail reaches the sink: wait for its marks too, by the same deadline.
+            var writtenIds = await EventIdsAsync(dataSource);
+            try
+            {
+                await worker.HandledAllAsync(writtenIds).WaitAsync(DeliveryDeadline);
+            }
+            catch (TimeoutException)
+            {
+                // Reported as lost below: the events the worker has not acted on.
+            }
+
             var delivery = await DeliveryReport.ReadAsync(dataSource, MeasuredPrefix, mails);
             var membership = await MembershipCheck.ReadAsync(database);
             var loadAfter = ResultsFile.LoadAverage();
@@ -118,6 +130,20 @@ public static class OutboxBenchmark
             await gateway.TerminateAsync(TimeSpan.FromSeconds(10));
             await gateway.DisposeAsync();
         }
+    }
+
+    private static async Task<List<Guid>> EventIdsAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id FROM outbox WHERE event_type = 'order.paid' AND payload->>'customer_id' LIKE $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = MeasuredPrefix + "-%" });
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
     }
 
     /// <summary>The sink's mails to the measured customers once there are <paramref name="expected"/>, or what came by the deadline.</summary>

@@ -19,6 +19,8 @@ public sealed class NotificationsWorker : IAsyncDisposable
     private readonly TaskCompletionSource _consuming = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _stderr = [];
+    private readonly List<string> _handled = [];
+    private readonly List<(HashSet<string> Pending, TaskCompletionSource Done)> _handledWaiters = [];
 
     private NotificationsWorker(string name, IReadOnlyDictionary<string, string> environment, string logDirectory)
     {
@@ -93,6 +95,27 @@ public sealed class NotificationsWorker : IAsyncDisposable
     /// <summary>kill -9: no shutdown code runs; unacknowledged deliveries go back to the queue broker-side.</summary>
     public Task KillAsync() => _process.KillAsync();
 
+    /// <summary>
+    /// Completes once the worker has acted on every one of <paramref name="eventIds"/> and marked it in its inbox,
+    /// whether before this call or after: the mail reaches the sink before the mark, so a count of mails is not this.
+    /// </summary>
+    public Task HandledAllAsync(IEnumerable<Guid> eventIds)
+    {
+        var pending = eventIds.Select(id => id.ToString()).ToHashSet(StringComparer.Ordinal);
+        lock (_handled)
+        {
+            pending.RemoveWhere(id => _handled.Any(message => message.Contains(id, StringComparison.Ordinal)));
+            if (pending.Count == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _handledWaiters.Add((pending, done));
+            return done.Task;
+        }
+    }
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     private void OnLine(string line)
@@ -114,6 +137,22 @@ public sealed class NotificationsWorker : IAsyncDisposable
         else if (entry.IsFrom<RabbitMqEventConsumer>(ConsumingEventId))
         {
             _consuming.TrySetResult();
+        }
+        else if (entry.IsFrom<NotificationHandler>(HandledEventId))
+        {
+            lock (_handled)
+            {
+                _handled.Add(entry.Message);
+                foreach (var (pending, done) in _handledWaiters)
+                {
+                    if (pending.RemoveWhere(id => entry.Message.Contains(id, StringComparison.Ordinal)) > 0 && pending.Count == 0)
+                    {
+                        done.TrySetResult();
+                    }
+                }
+
+                _handledWaiters.RemoveAll(waiter => waiter.Pending.Count == 0);
+            }
         }
 
         _log.Offer(entry);
