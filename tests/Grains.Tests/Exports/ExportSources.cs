@@ -1,3 +1,4 @@
+using Commerce.Testing;
 using Grains.Exports;
 using Grains.Orders;
 
@@ -112,7 +113,7 @@ internal sealed class StopAfterPart(int part) : IExportJobFaults
         if (partNumber == part && Interlocked.Exchange(ref _fired, 1) == 0)
         {
             _reached.SetResult();
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            await ClockSignals.Never.WaitAsync(cancellationToken);
         }
     }
 }

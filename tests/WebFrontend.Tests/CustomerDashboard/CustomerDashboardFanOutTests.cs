@@ -1,3 +1,4 @@
+using Commerce.Testing;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -61,8 +62,8 @@ public sealed class CustomerDashboardFanOutTests(ApiCluster api)
             configureTestServices: services =>
             {
                 services.AddKeyedSingleton<TimeProvider>(CustomerDashboardFanOut.ClockKey, clock);
-                services.AddSingleton<IDashboardSource>(provider => slow = new ScriptedSource(provider.GetRequiredService<WalletSource>(), clock, delay: TimeSpan.FromSeconds(3)));
-                services.AddSingleton<IDashboardSource>(provider => failing = new ScriptedSource(provider.GetRequiredService<NotificationsSource>(), clock, fails: true));
+                services.AddSingleton<IDashboardSource>(provider => slow = new ScriptedSource(provider.GetRequiredService<WalletSource>(), release: clock.Passed(TimeSpan.FromSeconds(3))));
+                services.AddSingleton<IDashboardSource>(provider => failing = new ScriptedSource(provider.GetRequiredService<NotificationsSource>(), fails: true));
             });
         await frontEnd.ConnectedAsync();
         _ = frontEnd.Services.GetRequiredService<CustomerDashboardFanOut>(); // builds the sources
@@ -100,9 +101,9 @@ public sealed class CustomerDashboardFanOutTests(ApiCluster api)
         await using var frontEnd = new FrontEnd(api.ConnectionString, settings: new Dictionary<string, string> { ["CustomerDashboard:Timeout"] = "00:00:30" },
             configureTestServices: services =>
             {
-                services.AddSingleton<IDashboardSource>(provider => user = new ScriptedSource(provider.GetRequiredService<UserSource>(), TimeProvider.System, fails: true,
+                services.AddSingleton<IDashboardSource>(provider => user = new ScriptedSource(provider.GetRequiredService<UserSource>(), fails: true,
                     failAfter: () => wallet!.Started));
-                services.AddSingleton<IDashboardSource>(provider => wallet = new ScriptedSource(provider.GetRequiredService<WalletSource>(), TimeProvider.System));
+                services.AddSingleton<IDashboardSource>(provider => wallet = new ScriptedSource(provider.GetRequiredService<WalletSource>()));
             });
         await frontEnd.ConnectedAsync();
         using var client = frontEnd.ClientFor(Tokens.Customer(Seed.UniqueId("fan")));
@@ -122,7 +123,7 @@ public sealed class CustomerDashboardFanOutTests(ApiCluster api)
         ScriptedSource? wallet = null;
         await using var frontEnd = new FrontEnd(api.ConnectionString, settings: new Dictionary<string, string> { ["CustomerDashboard:Timeout"] = "00:00:30" },
             configureTestServices: services =>
-                services.AddSingleton<IDashboardSource>(provider => wallet = new ScriptedSource(provider.GetRequiredService<WalletSource>(), TimeProvider.System)));
+                services.AddSingleton<IDashboardSource>(provider => wallet = new ScriptedSource(provider.GetRequiredService<WalletSource>())));
         await frontEnd.ConnectedAsync();
         _ = frontEnd.Services.GetRequiredService<CustomerDashboardFanOut>(); // builds the sources
         using var client = frontEnd.ClientFor(Tokens.Customer(Seed.UniqueId("fan")));

@@ -1,3 +1,4 @@
+using Commerce.Testing;
 using WebFrontend.Features.CustomerDashboard;
 
 namespace WebFrontend.Tests.CustomerDashboard;
@@ -20,10 +21,11 @@ public sealed class GatedSource(IDashboardSource inner, Action started, Task gat
 }
 
 /// <summary>
-/// A source that reports it started and then answers only after <paramref name="delay"/> on <paramref name="clock"/>,
-/// or fails, as told: once <paramref name="failAfter"/> completes if given, so another source is surely running then.
+/// A source that reports it started and then answers only once <paramref name="release"/> completes (never, when not
+/// given: it is held until the fan-out cancels it), or fails, as told: once <paramref name="failAfter"/> completes if
+/// given, so another source is surely running then.
 /// </summary>
-public sealed class ScriptedSource(IDashboardSource inner, TimeProvider clock, TimeSpan? delay = null, bool fails = false, Func<Task>? failAfter = null)
+public sealed class ScriptedSource(IDashboardSource inner, Task? release = null, bool fails = false, Func<Task>? failAfter = null)
     : IDashboardSource
 {
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,8 +55,16 @@ public sealed class ScriptedSource(IDashboardSource inner, TimeProvider clock, T
             throw new InvalidOperationException($"The {Name} source is down (test).");
         }
 
-        using var registration = cancellationToken.Register(() => _cancelled.TrySetResult());
-        await Task.Delay(delay ?? Timeout.InfiniteTimeSpan, clock, cancellationToken);
+        try
+        {
+            await (release ?? ClockSignals.Never).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _cancelled.TrySetResult();
+            throw;
+        }
+
         return await inner.FetchAsync(caller, cancellationToken);
     }
 }
