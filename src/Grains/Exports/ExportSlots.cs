@@ -11,11 +11,6 @@ public sealed class ExportSlots(IOptions<ExportOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxRunningPerSilo, options.Value.MaxRunningPerSilo);
 
-    public int Capacity { get; } = options.Value.MaxRunningPerSilo;
-
-    /// <summary>Jobs running on this silo now.</summary>
-    public int Running => Capacity - _slots.CurrentCount;
-
     /// <summary>Waits for a slot; dispose the answer to give it back.</summary>
     public async Task<IDisposable> AcquireAsync(CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ public sealed record DashboardOutcome(IReadOnlyDictionary<string, object?> Value
 /// Fetches every dashboard source at once (case C2), each under its own timeout, so the dashboard takes as long as
 /// its slowest healthy source, never the sum. A non-critical source that fails or times out gives its fallback and
 /// its name in <c>degraded</c>; a critical one fails the whole dashboard at once, and the sources still running are
-/// cancelled then, as they are when the request ends. Timeouts run on <see cref="Clock"/>: tests drive it.
+/// cancelled then, as they are when the request ends. Timeouts run on its clock: tests drive it.
 /// </summary>
 public sealed partial class CustomerDashboardFanOut
 {
@@ -19,6 +19,7 @@ public sealed partial class CustomerDashboardFanOut
 
     private readonly IDashboardSource[] _sources;
     private readonly IOptions<CustomerDashboardOptions> _options;
+    private readonly TimeProvider _clock;
     private readonly FrontendMetrics _metrics;
     private readonly ILogger<CustomerDashboardFanOut> _logger;
 
@@ -36,12 +37,10 @@ public sealed partial class CustomerDashboardFanOut
         }
 
         _options = options;
-        Clock = clock;
+        _clock = clock;
         _metrics = metrics;
         _logger = logger;
     }
-
-    public TimeProvider Clock { get; }
 
     public async Task<DashboardOutcome> FetchAsync(DashboardCaller caller, CancellationToken requestAborted)
     {
@@ -63,7 +62,7 @@ public sealed partial class CustomerDashboardFanOut
         }
 
         var timeout = _options.Value.TimeoutOf(source.Name);
-        using var timer = new CancellationTokenSource(timeout, Clock);
+        using var timer = new CancellationTokenSource(timeout, _clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, abandon.Token);
         try
         {
